@@ -1,0 +1,70 @@
+"""Composition root: turns `Settings` into the objects the CLI and the app use.
+
+Library code never reads settings; it receives what this module builds.
+"""
+
+from __future__ import annotations
+
+from advisor.settings import Settings
+from kg.graph import GraphClient
+from kg.server import ManagedServer, ServerConfig
+
+__all__ = ["graph_client", "managed_server", "server_config"]
+
+
+def server_config(settings: Settings) -> ServerConfig:
+    """The managed server's configuration from the settings."""
+    n = settings.neo4j
+    return ServerConfig(
+        home=settings.neo4j_home,
+        cache_dir=settings.data_dir / "cache",
+        version=n.version,
+        apoc_version=n.apoc_version,
+        bolt_port=n.bolt_port,
+        http_port=n.http_port,
+        heap=n.heap,
+        pagecache=n.pagecache,
+        tx_memory=n.tx_memory,
+        java_home=n.java_home,
+        start_timeout_s=n.start_timeout_s,
+    )
+
+
+def managed_server(settings: Settings) -> ManagedServer | None:
+    """The local server this project manages, or None when the user points at their own Neo4j."""
+    return ManagedServer(server_config(settings)) if settings.neo4j.managed else None
+
+
+def graph_client(settings: Settings) -> GraphClient:
+    """A client for the configured graph: the user's server if ``uri`` is set, else the managed one."""
+    n = settings.neo4j
+    server = managed_server(settings)
+    if server is None:
+        password = n.password.get_secret_value() if n.password else None
+        return GraphClient.connect(n.uri or "", n.user, password, n.database)
+    return GraphClient.connect(server.config.bolt_uri, "neo4j", server.password(), n.database)
+
+
+def system_status(settings: Settings) -> list[tuple[str, bool, str]]:
+    """What is ready and what is not: (component, ready, detail) rows for the app's status panel."""
+    from ontology.errors import SymbiosisError
+
+    rows: list[tuple[str, bool, str]] = []
+    try:
+        with graph_client(settings) as client:
+            version = client.verify()
+            count = client.read("MATCH (n) RETURN count(n) AS n").rows[0][0]
+        rows.append(("Neo4j", True, f"Neo4j {version} at {client.uri}"))
+        rows.append(
+            (
+                "Knowledge base",
+                count > 0,
+                f"{count} nodes loaded" if count else "not loaded yet: run `symbiosis kg load`",
+            )
+        )
+    except SymbiosisError as e:
+        rows.append(("Neo4j", False, str(e)))
+        rows.append(("Knowledge base", False, "unknown until Neo4j answers"))
+    rows.append(("Report index", False, "not built yet: retrieval arrives with the retrieval issue"))
+    rows.append(("Advisor", False, "not available yet: opportunity lists arrive with the advisor issue"))
+    return rows
