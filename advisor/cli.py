@@ -6,22 +6,15 @@ file in the data folder.
 
 from __future__ import annotations
 
-import logging
 import sys
-from collections.abc import Callable
-from functools import wraps
-from pathlib import Path
-from typing import Any, TypeVar
 
 import typer
 
 from advisor import wiring
-from advisor.settings import Settings
-from ontology.errors import SymbiosisError
+from advisor.cli_common import friendly, settings_from_env
+from advisor.cli_kg import register as register_kg
 
 __all__ = ["app", "main"]
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     help="Symbiosis Advisor: industrial-symbiosis opportunities for eco-industrial parks.",
@@ -31,48 +24,14 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Manage the local Neo4j server (not used when NEO4J_URI is set).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-log = logging.getLogger("symbiosis")
-
-
-def _settings() -> Settings:
-    settings = Settings()
-    _setup_logging(settings.data_dir)
-    return settings
-
-
-def _setup_logging(data_dir: Path) -> None:
-    if logging.getLogger().handlers:
-        return
-    try:
-        (data_dir / "logs").mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(data_dir / "logs" / "symbiosis.log", encoding="utf-8")
-    except OSError:
-        handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
-
-
-def friendly(func: F) -> F:
-    """Show a `SymbiosisError` as one line and exit 1; log the traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SymbiosisError as e:
-            log.exception("command failed")
-            typer.echo(f"error: {e}", err=True)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
+register_kg(app)
 
 
 @db_app.command("start")
 @friendly
 def db_start() -> None:
     """Start the local Neo4j server (resolving it with Maven on first use) and wait until it answers."""
-    settings = _settings()
+    settings = settings_from_env()
     server = wiring.managed_server(settings)
     if server is None:
         with wiring.graph_client(settings) as client:
@@ -89,7 +48,7 @@ def db_start() -> None:
 @friendly
 def db_stop() -> None:
     """Stop the local Neo4j server cleanly."""
-    settings = _settings()
+    settings = settings_from_env()
     server = wiring.managed_server(settings)
     if server is None:
         typer.echo(f"using your Neo4j at {settings.neo4j.uri}; nothing to stop")
@@ -101,7 +60,7 @@ def db_stop() -> None:
 @friendly
 def db_status() -> None:
     """Print version, URI, data folder and whether the server runs; exit 3 if it does not."""
-    settings = _settings()
+    settings = settings_from_env()
     server = wiring.managed_server(settings)
     if server is None:
         with wiring.graph_client(settings) as client:
@@ -136,7 +95,7 @@ def serve(
     """Launch the Gradio app at http://127.0.0.1:7860."""
     import app as gradio_app
 
-    settings = _settings()
+    settings = settings_from_env()
     gradio_app.launch(settings, host=host, port=port)
 
 

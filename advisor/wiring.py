@@ -5,11 +5,23 @@ Library code never reads settings; it receives what this module builds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from advisor.settings import Settings
-from kg.graph import GraphClient
+from kg.graph import GraphClient, QueryResult
+from kg.loader import LoadReport
 from kg.server import ManagedServer, ServerConfig
 
-__all__ = ["graph_client", "managed_server", "server_config"]
+__all__ = [
+    "graph_client",
+    "graph_counts",
+    "list_cases",
+    "load_knowledge_base",
+    "managed_server",
+    "server_config",
+    "system_status",
+]
 
 
 def server_config(settings: Settings) -> ServerConfig:
@@ -68,3 +80,37 @@ def system_status(settings: Settings) -> list[tuple[str, bool, str]]:
     rows.append(("Report index", False, "not built yet: retrieval arrives with the retrieval issue"))
     rows.append(("Advisor", False, "not available yet: opportunity lists arrive with the advisor issue"))
     return rows
+
+
+def load_knowledge_base(
+    settings: Settings,
+    data_dir: Path | None = None,
+    *,
+    reset: bool = False,
+    force: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Validate the Turtle files and load them into the configured graph."""
+    from kg.loader import KnowledgeGraphLoader
+    from ontology.records import to_records
+    from ontology.validate import DATA_DIR
+    from ontology.validate import load_knowledge_base as parse_and_validate
+
+    kb = parse_and_validate(data_dir or DATA_DIR)
+    records = to_records(kb)
+    with graph_client(settings) as client:
+        return KnowledgeGraphLoader(client).load(records, reset=reset, force=force, progress=progress)
+
+
+def graph_counts(client: GraphClient) -> tuple[dict[str, int], dict[str, int]]:
+    """Node counts per label and relationship counts per type of the knowledge base."""
+    from kg.loader import KnowledgeGraphLoader
+
+    return KnowledgeGraphLoader(client).counts()
+
+
+def list_cases(client: GraphClient) -> QueryResult:
+    """Documented parks with their company and exchange counts."""
+    from kg import queries
+
+    return client.read(queries.CASES)

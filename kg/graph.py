@@ -6,10 +6,10 @@ what went wrong and what to do; passwords never appear in messages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import Driver, GraphDatabase
@@ -18,6 +18,8 @@ from neo4j import exceptions as neo4j_errors
 from ontology.errors import GraphAuthError, GraphUnavailableError, QueryError
 
 __all__ = ["GraphClient", "QueryResult", "open_driver", "translate_errors"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,11 @@ class GraphClient:
             self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session,
         ):
             return session.execute_read(neo4j.unit_of_work(timeout=timeout_s)(work))
+
+    def write_transaction(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        """Run ``work`` in one write transaction: all of it commits, or none of it."""
+        with translate_errors(self.uri), self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
 
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> dict[str, int]:
         """Run one write transaction of our own (never user text); return the update counters."""

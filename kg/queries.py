@@ -1,0 +1,139 @@
+"""Every Cypher statement the code runs, as constants or pure builders. Always parameterised.
+
+Labels and relationship types are spliced into text only by the builders below, and only from the ontology
+(never from user input); `_check_name` enforces that they are plain identifiers.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "CASES",
+    "CLEAR_STAGING",
+    "EXPORT_NODES",
+    "EXPORT_RELS",
+    "DELETE_ALL_ENTITIES",
+    "DELETE_STALE_NODES",
+    "DELETE_STALE_RELS",
+    "DELETE_THIS_STAGING",
+    "ENTITY_LABEL",
+    "GET_META",
+    "LABEL_COUNTS",
+    "REL_COUNTS",
+    "SET_META",
+    "STAGE_NODES",
+    "STAGE_RELS",
+    "constraint_for",
+    "promote_nodes",
+    "promote_rels",
+]
+
+ENTITY_LABEL = "Entity"
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def _check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise ValueError(f"not a plain Neo4j identifier: {name!r}")
+    return name
+
+
+def constraint_for(label: str) -> str:
+    """Uniqueness of ``iri`` for one label (idempotent)."""
+    label = _check_name(label)
+    return f"CREATE CONSTRAINT {label.lower()}_iri IF NOT EXISTS FOR (n:{label}) REQUIRE n.iri IS UNIQUE"
+
+
+STAGING_INDEXES = (
+    "CREATE INDEX kb_staging_load IF NOT EXISTS FOR (n:KBStaging) ON (n._kb_load)",
+    "CREATE INDEX kb_staging_rel_load IF NOT EXISTS FOR (n:KBStagingRel) ON (n._kb_load)",
+    "CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (n:Entity) ON EACH [n.label_en, n.label_vi, n.names]",
+)
+
+CLEAR_STAGING = "MATCH (s) WHERE s:KBStaging OR s:KBStagingRel DETACH DELETE s"
+
+STAGE_NODES = """
+UNWIND $rows AS row
+CREATE (s:KBStaging)
+SET s = row.props, s._kb_load = $load_id, s._kb_label = row.label
+"""
+
+STAGE_RELS = """
+UNWIND $rows AS row
+CREATE (s:KBStagingRel)
+SET s = row.props, s._kb_load = $load_id, s._kb_type = row.type, s._kb_start = row.start, s._kb_end = row.end
+"""
+
+DELETE_ALL_ENTITIES = "MATCH (n:Entity) DETACH DELETE n"
+
+
+def promote_nodes(label: str, all_labels: tuple[str, ...]) -> str:
+    """Merge staged nodes of ``label`` into the live graph, replacing their properties and labels."""
+    label = _check_name(label)
+    others = ":".join(_check_name(x) for x in all_labels)
+    return f"""
+MATCH (s:KBStaging {{_kb_load: $load_id, _kb_label: '{label}'}})
+MERGE (n:{ENTITY_LABEL} {{iri: s.iri}})
+SET n = properties(s)
+REMOVE n._kb_load, n._kb_label, n:{others}
+SET n:{label}, n.kb_load = $load_id
+RETURN count(n) AS n
+"""
+
+
+def promote_rels(rel_type: str) -> str:
+    """Merge staged relationships of ``rel_type`` between live nodes (one per ``key``)."""
+    rel_type = _check_name(rel_type)
+    return f"""
+MATCH (s:KBStagingRel {{_kb_load: $load_id, _kb_type: '{rel_type}'}})
+MATCH (a:{ENTITY_LABEL} {{iri: s._kb_start}})
+MATCH (b:{ENTITY_LABEL} {{iri: s._kb_end}})
+MERGE (a)-[r:{rel_type} {{key: s.key}}]->(b)
+SET r = properties(s)
+REMOVE r._kb_load, r._kb_type, r._kb_start, r._kb_end
+SET r.kb_load = $load_id
+RETURN count(r) AS n
+"""
+
+
+DELETE_STALE_NODES = "MATCH (n:Entity) WHERE n.kb_load <> $load_id DETACH DELETE n RETURN count(n) AS n"
+DELETE_STALE_RELS = """
+MATCH (:Entity)-[r]->(:Entity) WHERE r.kb_load IS NOT NULL AND r.kb_load <> $load_id
+DELETE r RETURN count(r) AS n
+"""
+DELETE_THIS_STAGING = "MATCH (s) WHERE (s:KBStaging OR s:KBStagingRel) AND s._kb_load = $load_id DELETE s"
+
+SET_META = """
+MERGE (m:KBMeta {id: 'knowledge-base'})
+SET m.version = $version, m.load_id = $load_id, m.loaded_at = datetime(), m.triples = $triples,
+    m.nodes = $nodes, m.relationships = $rels
+"""
+GET_META = "MATCH (m:KBMeta {id: 'knowledge-base'}) RETURN m.version AS version, m.loaded_at AS loaded_at"
+
+LABEL_COUNTS = """
+MATCH (n:Entity) UNWIND [l IN labels(n) WHERE l <> 'Entity'] AS label
+RETURN label, count(*) AS count ORDER BY label
+"""
+REL_COUNTS = """
+MATCH (:Entity)-[r]->(:Entity) RETURN type(r) AS type, count(*) AS count ORDER BY type
+"""
+
+EXPORT_NODES = """
+MATCH (n:Entity)
+RETURN [l IN labels(n) WHERE l <> 'Entity'][0] AS label, properties(n) AS props ORDER BY n.iri
+"""
+EXPORT_RELS = """
+MATCH (a:Entity)-[r]->(b:Entity)
+RETURN type(r) AS type, a.iri AS start, b.iri AS end, properties(r) AS props ORDER BY type, start, end, r.key
+"""
+CASES = """
+MATCH (p:Park)
+OPTIONAL MATCH (c:Company)-[:IN_PARK]->(p)
+WITH p, count(DISTINCT c) AS companies
+OPTIONAL MATCH (e:Exchange)-[:IN_PARK]->(p)
+WITH p, companies, count(DISTINCT e) AS exchanges,
+     count(DISTINCT CASE WHEN e.status = 'realised' THEN e END) AS realised
+RETURN p.id AS id, p.label_en AS name, p.country AS country, companies, exchanges, realised
+ORDER BY p.country, p.id
+"""

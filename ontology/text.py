@@ -1,0 +1,27 @@
+"""Text normalisation shared by every matcher: Vietnamese diacritics folded, case and spacing ignored."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["fold", "slugify"]
+
+_SPACES = re.compile(r"[\s\-_/,;:()\[\]\"'’.]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text``, drop diacritics (``đ`` -> ``d``) and collapse punctuation and spaces.
+
+    >>> fold("Nhà máy Xi-măng  Đồng Nai")
+    'nha may xi mang dong nai'
+    """
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def slugify(text: str) -> str:
+    """An ASCII slug for identifiers: ``"Tro bay than"`` -> ``"tro-bay-than"``."""
+    return fold(text).replace(" ", "-")
