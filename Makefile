@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Install everything, start Neo4j, load the knowledge base, launch the app.
+## Install everything, start Neo4j, load the knowledge base (skipped when unchanged), launch the app.
 run: install
 	$(BIN)/symbiosis db start
+	$(BIN)/symbiosis kg load
 	$(BIN)/symbiosis serve
 
 ## Install everything, then lint and run the whole test suite against a real Neo4j server.

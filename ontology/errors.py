@@ -7,11 +7,15 @@ Every package raises a member of one family, so callers can catch `SymbiosisErro
     ├── OntologyError                the Turtle knowledge base is unusable
     │   ├── TurtleSyntaxError        a file does not parse (.path, .line)
     │   └── ShapeViolationError      SHACL or integrity rules are broken (.violations)
-    └── KnowledgeGraphError          Neo4j could not do what was asked
-        ├── ServerError              the local server cannot be resolved, started or stopped
-        ├── GraphUnavailableError    nothing answers at the configured URI
-        ├── GraphAuthError           the credentials were refused
-        └── QueryError               a query failed, was refused as a write, or timed out (.query)
+    ├── KnowledgeGraphError          Neo4j could not do what was asked
+    │   ├── ServerError              the local server cannot be resolved, started or stopped
+    │   ├── GraphUnavailableError    nothing answers at the configured URI
+    │   ├── GraphAuthError           the credentials were refused
+    │   └── QueryError               a query failed, was refused as a write, or timed out (.query)
+    └── RetrievalError               documents, embeddings or the index are unusable
+        ├── DocumentError            one file cannot be read (.path, .reason)
+        ├── ModelError               the embedding model cannot be loaded
+        └── IndexMismatchError       a saved index does not fit the current model or corpus
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ from pathlib import Path
 
 __all__ = [
     "ConfigError",
+    "DocumentError",
+    "IndexMismatchError",
+    "ModelError",
+    "RetrievalError",
     "GraphAuthError",
     "GraphUnavailableError",
     "KnowledgeGraphError",
@@ -102,3 +110,24 @@ class QueryError(KnowledgeGraphError):
     def __init__(self, message: str, query: str | None = None) -> None:
         self.query = query
         super().__init__(message)
+
+
+class RetrievalError(SymbiosisError):
+    """Documents, embeddings or the index are unusable."""
+
+
+class DocumentError(RetrievalError):
+    """One file cannot be ingested; the rest of a batch goes on."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class ModelError(RetrievalError):
+    """The embedding model cannot be loaded."""
+
+
+class IndexMismatchError(RetrievalError):
+    """A saved index was built with another model, dimension or corpus."""

@@ -8,6 +8,8 @@ import unicodedata
 __all__ = ["fold", "slugify"]
 
 _SPACES = re.compile(r"[\s\-_/,;:()\[\]\"'’.]+")
+# letters that Unicode does not decompose into a base letter plus a mark
+_LETTERS = str.maketrans({"đ": "d", "Đ": "D", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ß": "ss", "œ": "oe"})
 
 
 def fold(text: str) -> str:
@@ -16,7 +18,7 @@ def fold(text: str) -> str:
     >>> fold("Nhà máy Xi-măng  Đồng Nai")
     'nha may xi mang dong nai'
     """
-    text = text.replace("đ", "d").replace("Đ", "D")
+    text = text.translate(_LETTERS)
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", stripped.casefold()).strip()

@@ -1,0 +1,146 @@
+"""Link chunks of text to the knowledge-base entities they talk about.
+
+Two methods, each with a score:
+
+- ``label`` / ``synonym``: a label or synonym of an entity occurs in the text (folded, so with or without
+  Vietnamese diacritics), longest match first, on word boundaries. A name shared by several entities splits its
+  score between them. Very short or generic names are ignored.
+- ``embedding``: the chunk's embedding is close to an entity's description (name, synonyms, description), for
+  mentions that use other words ("the plasterboard maker" for a plasterboard plant).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ontology.records import NodeRecord
+from ontology.text import fold
+from retrieval.embedding import Embedder
+
+__all__ = ["EntityLinker", "Mention"]
+
+LINKED_LABELS = ("Industry", "Process", "Material", "Park", "Company")
+_MAX_NGRAM = 8
+# Names too generic to mean one entity when they appear alone in a sentence.
+_STOP_NAMES = {
+    "water", "energy", "waste", "power", "heat", "ash", "oil", "gas", "sludge", "plastic", "paper", "steel", "ethanol",
+    "product", "products", "material", "materials", "by product", "by products", "residue", "residues", "process",
+    "industry", "manufacturing", "production", "plant", "factory", "company", "park", "nuoc", "dien", "nhiet",
+    "rac", "bun", "tro", "khi", "dau", "nhua", "giay", "thep", "the", "and", "or", "to", "in", "of", "at", "from",
+}  # fmt: skip
+_BRACKETS = re.compile(r"\s*\(.*?\)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One entity a chunk mentions, with the evidence for the link."""
+
+    entity_iri: str
+    score: float
+    method: str
+    surface: str
+
+
+def _company_variants(node: NodeRecord) -> set[str]:
+    """Extra names for companies: without the bracketed owner, without a legal form."""
+    name = str(node.props.get("label_en", ""))
+    variants = {fold(_BRACKETS.sub(" ", name))}
+    for m in re.findall(r"\((.*?)\)", name):
+        if len(m) > 3:
+            variants.add(fold(m))
+    stripped = re.sub(r"\b(jsc|ltd|co|inc|corp|corporation|limited|plc|a s|gmbh|ag|sa|bv)\b", " ", fold(name))
+    variants.add(" ".join(stripped.split()))
+    return {v for v in variants if v}
+
+
+class EntityLinker:
+    """Finds entity mentions in text; build once per knowledge-base version."""
+
+    def __init__(
+        self,
+        nodes: Iterable[NodeRecord],
+        embedder: Embedder | None = None,
+        *,
+        embedding_threshold: float = 0.62,
+        max_embedding_links: int = 3,
+    ) -> None:
+        self.embedder = embedder
+        self.embedding_threshold = embedding_threshold
+        self.max_embedding_links = max_embedding_links
+        self._names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.entities: list[NodeRecord] = []
+        for node in nodes:
+            if node.label not in LINKED_LABELS:
+                continue
+            self.entities.append(node)
+            primary = {fold(str(node.props.get("label_en", ""))), fold(str(node.props.get("label_vi", "")))}
+            names = set(node.props.get("names", []))
+            if node.label == "Company":
+                names |= _company_variants(node)
+            for name in names:
+                if self._usable(name):
+                    self._names[name].append((node.iri, "label" if name in primary else "synonym"))
+        self._entity_vectors: np.ndarray | None = None
+
+    @staticmethod
+    def _usable(name: str) -> bool:
+        return len(name) >= 3 and name not in _STOP_NAMES and not name.isdigit()
+
+    def _lexical(self, text: str) -> dict[str, Mention]:
+        words = fold(text).split()
+        found: dict[str, Mention] = {}
+        i = 0
+        while i < len(words):
+            matched = 0
+            for n in range(min(_MAX_NGRAM, len(words) - i), 0, -1):
+                name = " ".join(words[i : i + n])
+                entries = self._names.get(name)
+                if not entries:
+                    continue
+                share = 1.0 / len(entries)
+                for iri, kind in entries:
+                    score = (1.0 if kind == "label" else 0.9) * share
+                    if iri not in found or found[iri].score < score:
+                        found[iri] = Mention(iri, round(score, 3), kind, name)
+                matched = n
+                break
+            i += matched or 1
+        return found
+
+    def _entity_matrix(self) -> np.ndarray:
+        if self._entity_vectors is None:
+            assert self.embedder is not None
+            texts = [
+                ". ".join(
+                    filter(
+                        None,
+                        [
+                            str(e.props.get("label_en", "")),
+                            ", ".join(e.props.get("synonyms_en", [])[:6]),
+                            str(e.props.get("description", ""))[:300],
+                        ],
+                    )
+                )
+                for e in self.entities
+            ]
+            self._entity_vectors = self.embedder.encode(texts)
+        return self._entity_vectors
+
+    def link(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> list[list[Mention]]:
+        """Mentions for each text; ``vectors`` (the texts' embeddings) enables the embedding method."""
+        results = [self._lexical(t) for t in texts]
+        if self.embedder is not None and vectors is not None and len(texts) and self.entities:
+            sims = vectors @ self._entity_matrix().T
+            for row, found in zip(sims, results, strict=True):
+                best = np.argsort(-row)[: self.max_embedding_links]
+                for j in best:
+                    score = float(row[j])
+                    iri = self.entities[j].iri
+                    if score >= self.embedding_threshold and iri not in found:
+                        found[iri] = Mention(iri, round(score, 3), "embedding", str(self.entities[j].props["label_en"]))
+        return [sorted(r.values(), key=lambda m: (-m.score, m.entity_iri)) for r in results]
