@@ -19,7 +19,8 @@ install: $(STAMP)
 run: install
 	$(BIN)/symbiosis db start
 	$(BIN)/symbiosis kg load
-	$(BIN)/symbiosis serve
+	HF_HUB_OFFLINE=1 $(BIN)/symbiosis corpus add corpora
+	HF_HUB_OFFLINE=1 $(BIN)/symbiosis serve
 
 ## Install everything, then lint and run the whole test suite against a real Neo4j server.
 test: install lint

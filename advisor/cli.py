@@ -12,7 +12,9 @@ import typer
 
 from advisor import wiring
 from advisor.cli_common import friendly, settings_from_env
+from advisor.cli_evaluate import evaluate_app
 from advisor.cli_kg import register as register_kg
+from advisor.cli_retrieval import register as register_retrieval
 
 __all__ = ["app", "main"]
 
@@ -25,6 +27,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Manage the local Neo4j server (not used when NEO4J_URI is set).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 register_kg(app)
+register_retrieval(app)
+app.add_typer(evaluate_app, name="evaluate")
 
 
 @db_app.command("start")

