@@ -11,6 +11,7 @@ import sys
 import typer
 
 from advisor import wiring
+from advisor.cli_advisor import evaluate_opportunities, opportunities
 from advisor.cli_common import friendly, settings_from_env
 from advisor.cli_evaluate import evaluate_app
 from advisor.cli_kg import register as register_kg
@@ -29,6 +30,8 @@ app.add_typer(db_app, name="db")
 register_kg(app)
 register_retrieval(app)
 app.add_typer(evaluate_app, name="evaluate")
+app.command("opportunities")(friendly(opportunities))
+evaluate_app.command("opportunities")(friendly(evaluate_opportunities))
 
 
 @db_app.command("start")

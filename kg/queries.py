@@ -10,6 +10,15 @@ import re
 
 __all__ = [
     "CASES",
+    "EXCHANGES",
+    "INDUSTRIES",
+    "INDUSTRY_PROCESSES",
+    "MATERIALS",
+    "PARK_COMPANIES",
+    "PARK_SOURCES",
+    "PROCESS_FLOWS",
+    "SOURCES",
+    "USES",
     "CLEAR_STAGING",
     "EXPORT_NODES",
     "EXPORT_RELS",
@@ -136,4 +145,64 @@ WITH p, companies, count(DISTINCT e) AS exchanges,
      count(DISTINCT CASE WHEN e.status = 'realised' THEN e END) AS realised
 RETURN p.id AS id, p.label_en AS name, p.country AS country, companies, exchanges, realised
 ORDER BY p.country, p.id
+"""
+
+# ---------------------------------------------------------------- advisor: facts about industries and materials
+
+INDUSTRY_PROCESSES = """
+UNWIND $iris AS iri
+MATCH (i:Industry {iri: iri})
+OPTIONAL MATCH (i)-[:RUNS]->(p:Process)
+OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
+RETURN iri AS industry, i.isic AS isic, i.label_en AS label, collect(DISTINCT p.iri) AS processes,
+       parent.iri AS parent
+"""
+PROCESS_FLOWS = """
+UNWIND $iris AS iri
+MATCH (p:Process {iri: iri})-[r:PRODUCES|CONSUMES]->(m:Material)
+RETURN iri AS process, type(r) AS direction, m.iri AS material
+"""
+MATERIALS = """
+MATCH (m:Material)
+OPTIONAL MATCH (m)-[:KIND_OF]->(g:Material)
+RETURN m.iri AS iri, m.label_en AS label, m.kind AS kind, m.hazardous AS hazardous, m.ewc AS ewc,
+       m.vn_code AS vn_code, collect(g.iri) AS parents
+"""
+USES = """
+MATCH (u:Use)-[:OF_MATERIAL]->(m:Material), (u)-[:USED_BY]->(t)
+OPTIONAL MATCH (u)-[:SUBSTITUTES]->(s:Material)
+OPTIONAL MATCH (u)-[:DOCUMENTED_IN]->(src:Source)
+OPTIONAL MATCH (u)-[:PRECEDENT]->(e:Exchange)
+RETURN u.iri AS use, m.iri AS material, t.iri AS target, t.label_en AS target_label, u.conditions AS conditions,
+       collect(DISTINCT s.iri) AS substitutes, collect(DISTINCT src.iri) AS sources,
+       collect(DISTINCT e.iri) AS precedents
+"""
+EXCHANGES = """
+MATCH (e:Exchange)-[:PROVIDER]->(a:Company)-[:IN_INDUSTRY]->(ia:Industry),
+      (e)-[:RECEIVER]->(b:Company)-[:IN_INDUSTRY]->(ib:Industry),
+      (e)-[:OF_MATERIAL]->(m:Material), (e)-[:IN_PARK]->(p:Park)
+OPTIONAL MATCH (e)-[:DOCUMENTED_IN]->(s:Source)
+RETURN e.iri AS exchange, a.iri AS provider, a.label_en AS provider_name, b.iri AS receiver,
+       b.label_en AS receiver_name, collect(DISTINCT ia.iri) AS provider_industries,
+       collect(DISTINCT ib.iri) AS receiver_industries, m.iri AS material, e.category AS category,
+       e.status AS status, e.year AS year, e.description AS description, p.iri AS park, p.label_en AS park_name,
+       collect(DISTINCT s.iri) AS sources
+"""
+PARK_SOURCES = """
+MATCH (p:Park {iri: $park})
+OPTIONAL MATCH (p)-[:DOCUMENTED_IN]->(s1:Source)
+OPTIONAL MATCH (e:Exchange)-[:IN_PARK]->(p)
+OPTIONAL MATCH (e)-[:DOCUMENTED_IN]->(s2:Source)
+OPTIONAL MATCH (f:Figure)-[:ABOUT]->(p)
+OPTIONAL MATCH (f)-[:DOCUMENTED_IN]->(s3:Source)
+RETURN collect(DISTINCT s1.iri) + collect(DISTINCT s2.iri) + collect(DISTINCT s3.iri) AS sources,
+       collect(DISTINCT e.iri) AS exchanges
+"""
+SOURCES = "MATCH (s:Source) RETURN s.iri AS iri, s.title AS title, s.url AS url, s.year AS year"
+INDUSTRIES = "MATCH (i:Industry) RETURN i.iri AS iri, i.isic AS isic, i.label_en AS label"
+PARK_COMPANIES = """
+MATCH (c:Company)-[:IN_PARK]->(p:Park {iri: $park})
+OPTIONAL MATCH (c)-[:IN_INDUSTRY]->(i:Industry)
+RETURN c.iri AS iri, c.label_en AS name, collect(i.isic)[0] AS isic, collect(i.label_en)[0] AS industry
+ORDER BY c.iri
 """

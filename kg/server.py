@@ -161,6 +161,12 @@ class ManagedServer:
             f.write(value + "\n")
         return value
 
+    def _alive(self, pid: int) -> bool:
+        """Whether ``pid`` runs; our own child is asked through its Popen, so it is reaped exactly once."""
+        if self._proc is not None and self._proc.pid == pid:
+            return self._proc.poll() is None
+        return _alive(pid)
+
     def _read_pid(self) -> int | None:
         try:
             return int(json.loads(self._pid_file.read_text())["pid"])
@@ -205,7 +211,7 @@ class ManagedServer:
         """Report whether the server runs, with its version, addresses, folder and memory."""
         c = self.config
         pid = self._read_pid()
-        if pid is None or not _alive(pid):
+        if pid is None or not self._alive(pid):
             detail = "stale PID file (the server was not stopped cleanly)" if pid is not None else ""
             return ServerStatus(False, c.version, c.bolt_uri, c.http_url, c.home, detail=detail)
         version = c.version
@@ -226,7 +232,7 @@ class ManagedServer:
         c = self.config
         pid = self._read_pid()
         if pid is not None:
-            if _alive(pid):
+            if self._alive(pid):
                 return self.status()
             log.warning("removing stale PID file %s (process %d is gone)", self._pid_file, pid)
             self._pid_file.unlink(missing_ok=True)
@@ -334,7 +340,7 @@ class ManagedServer:
             ServerError: it did not exit within ``timeout_s`` and had to be killed.
         """
         pid = self._read_pid()
-        if pid is None or not _alive(pid):
+        if pid is None or not self._alive(pid):
             self._pid_file.unlink(missing_ok=True)
             return False
         self._terminate(pid, timeout_s)
@@ -346,10 +352,7 @@ class ManagedServer:
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if self._proc is not None and self._proc.pid == pid:
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    self._proc.wait(timeout=0.2)
-            if not _alive(pid):
+            if not self._alive(pid):
                 self._proc = None
                 return
             time.sleep(0.2)

@@ -1,0 +1,79 @@
+"""Write a park's opportunity list as JSON, CSV or Markdown (the HTML/XLSX board report is still to come)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from advisor.opportunities import ParkAdvice
+from advisor.scoring import WEIGHTS
+
+__all__ = ["FORMATS", "render"]
+
+FORMATS = ("json", "csv", "md")
+
+
+def render(advice: ParkAdvice, fmt: str) -> str:
+    """The report in ``fmt``."""
+    data = advice.as_dict()
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        return _csv(data)
+    if fmt == "md":
+        return _markdown(data)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _csv(data: dict[str, Any]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["rank", "from", "from_name", "to", "to_name", "flow", "material", "category", "score",
+                "precedent", "precedent_parks", "technical_fit", "flags", "justification"])  # fmt: skip
+    for o in data["opportunities"]:
+        f = o["features"]
+        w.writerow(
+            [o["rank"], o["from"], o["from_name"], o["to"], o["to_name"], o["flow"], o["material"], o["category"],
+             o["score"], f["precedent"], ";".join(f["precedent_parks"]), f["technical_fit"], " | ".join(o["flags"]),
+             o["justification"]]
+        )  # fmt: skip
+    return buf.getvalue()
+
+
+def _markdown(data: dict[str, Any]) -> str:
+    park = data["park"]
+    ops = data["opportunities"]
+    lines = [
+        f"# Symbiosis opportunities: {park['name']}",
+        "",
+        f"{park['companies']} tenants, {len(park['resolved'])} matched to the knowledge base; "
+        f"{park['candidates_considered']} candidate exchanges considered, the best {len(ops)} below.",
+        "",
+        "| # | from | to | flow | category | score | precedents (parks) | flags |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for o in ops:
+        parks = len(o["features"]["precedent_parks"])
+        flags = "; ".join(o["flags"]) or "-"
+        lines.append(
+            f"| {o['rank']} | {o['from_name']} | {o['to_name']} | {o['flow']} | {o['category']} | "
+            f"{o['score']:.3f} | {parks} | {flags} |"
+        )
+    lines += ["", "## Evidence", ""]
+    for o in ops:
+        lines += [f"### {o['rank']}. {o['from_name']} -> {o['to_name']}: {o['flow']}", "", o["justification"], ""]
+        for e in o["evidence"]:
+            src = "; ".join(e["source"]) or ("knowledge base: process inputs" if e["type"] == "need" else "none listed")
+            lines.append(f"- {e['type']} `{e['id']}`: {e['summary']} (source: {src})")
+        lines.append("")
+    if data["unresolved"]:
+        lines += ["## Tenants not (fully) matched", ""]
+        lines += [
+            f"- {u['id']} {u['name']}: {'; '.join(u['problems']) or 'no industry found'}" for u in data["unresolved"]
+        ]
+        lines.append("")
+    weights = ", ".join(f"{k} {v}" for k, v in WEIGHTS.items())
+    lines += ["## How the score is computed", "", f"Weights (advisor/scoring.py): {weights}.", ""]
+    return "\n".join(lines)
