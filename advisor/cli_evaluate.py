@@ -26,13 +26,19 @@ def evaluate_linking_cmd(
 ) -> None:
     """Precision, recall and F1 of the entity linker on the labelled passages, per method."""
     from retrieval.evaluation import evaluate_linking, load_gold
-    from retrieval.linking import EntityLinker
 
     settings = settings_from_env()
     examples = load_gold(gold)
     embedder = rw.embedder(settings)
-    linker = EntityLinker(rw.knowledge_records().nodes, embedder)
-    scores = [evaluate_linking(linker, examples), evaluate_linking(linker, examples, embedder)]
+    linker = rw.make_linker(embedder)
+    # the errors on g001-g028 were read while improving the linker; the rest were never looked at
+    held_out = [g for g in examples if int(g.id.lstrip("g") or 0) > 28]
+    scores = [
+        evaluate_linking(linker, examples),
+        evaluate_linking(linker, examples, embedder),
+        evaluate_linking(linker, held_out, embedder),
+    ]
+    object.__setattr__(scores[2], "method", f"{scores[2].method} (unseen g029+)")
     if fmt == "json":
         payload = [
             {"method": s.method, "examples": s.examples, "precision": s.precision, "recall": s.recall, "f1": s.f1}

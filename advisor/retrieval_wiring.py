@@ -16,7 +16,7 @@ from ontology.records import GraphRecords, to_records
 from ontology.validate import DATA_DIR, load_knowledge_base
 from retrieval.corpus import AddResult, Corpus
 from retrieval.embedding import SentenceTransformerEmbedder
-from retrieval.linking import EntityLinker
+from retrieval.linking import EntityLinker, company_parks
 from retrieval.search import PassageHit
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "embedder",
     "entity_iri",
     "knowledge_records",
+    "make_linker",
     "open_corpus",
     "open_corpus_for_rebuild",
     "search_passages",
@@ -50,10 +51,16 @@ def embedder(settings: Settings) -> SentenceTransformerEmbedder:
     return _embedder(settings.retrieval.model, settings.retrieval.device)
 
 
+def make_linker(embedder: SentenceTransformerEmbedder | None = None) -> EntityLinker:
+    """The entity linker over the current knowledge base."""
+    records = knowledge_records()
+    return EntityLinker(records.nodes, embedder, company_parks=company_parks(records.rels))
+
+
 def open_corpus(settings: Settings, *, link: bool = True) -> Corpus:
     """The user's corpus under ``<data>/index``, opened (interrupted ingests are completed)."""
     embedder = _embedder(settings.retrieval.model, settings.retrieval.device)
-    linker = EntityLinker(knowledge_records().nodes, embedder) if link else None
+    linker = make_linker(embedder) if link else None
     corpus = Corpus(settings.data_dir / "index", embedder, linker=linker, max_words=settings.retrieval.chunk_words)
     corpus.open()
     return corpus
@@ -65,7 +72,7 @@ def open_corpus_for_rebuild(settings: Settings) -> Corpus:
     corpus = Corpus(
         settings.data_dir / "index",
         embedder,
-        linker=EntityLinker(knowledge_records().nodes, embedder),
+        linker=make_linker(embedder),
         max_words=settings.retrieval.chunk_words,
     )
     (settings.data_dir / "index" / "manifest.json").unlink(missing_ok=True)
@@ -142,7 +149,7 @@ def entity_iri(text: str) -> str:
 def search_passages(settings: Settings, query: str, *, top_k: int = 5, entity: str | None = None) -> list[PassageHit]:
     """Hybrid search over the corpus, optionally restricted to passages linked to an entity."""
     corpus = open_corpus(settings, link=False)
-    linker = EntityLinker(knowledge_records().nodes)
+    linker = make_linker()
     try:
         searcher = corpus.searcher(expand=linker.expand_query)
         return searcher.search(query, top_k=top_k, entity=entity_iri(entity) if entity else None)

@@ -188,13 +188,27 @@ class Corpus:
         vectors = self.embedder.encode(texts)
         self.index.add(np.array([c.chunk_id for c in chunks], dtype=np.int64), vectors)
         if self.linker is not None:
-            found = self.linker.link(texts, vectors)
+            found = self.linker.link(texts, vectors, self._parks(chunks))
             rows = [
                 MentionRow(c.chunk_id, m.entity_iri, m.score, m.method, m.surface)
                 for c, mentions in zip(chunks, found, strict=True)
                 for m in mentions
             ]
             self.store.replace_mentions(rows, [c.chunk_id for c in chunks])
+
+    def _parks(self, chunks: list) -> list[str | None]:
+        """Each chunk's park (its document's front matter ``park``), to disambiguate company names."""
+        assert self.store is not None
+        from ontology.namespace import ID_PREFIXES
+
+        parks: dict[str, str | None] = {}
+        for c in chunks:
+            if c.doc_id not in parks:
+                doc = self.store.get(c.doc_id)
+                park = str(doc.metadata.get("park") or "") if doc else ""
+                prefix, _, rest = park.partition(":")
+                parks[c.doc_id] = ID_PREFIXES[prefix] + rest if prefix in ID_PREFIXES and rest else None
+        return [parks[c.doc_id] for c in chunks]
 
     def _commit(self, doc_ids: list[str]) -> None:
         """Save vectors, then mark the documents indexed: a crash in between leaves them pending, to resume."""
@@ -236,7 +250,7 @@ class Corpus:
         for i in range(0, len(chunks), _EMBED_BATCH):
             batch = chunks[i : i + _EMBED_BATCH]
             texts = [f"{c.section}. {c.text}" if c.section else c.text for c in batch]
-            found = self.linker.link(texts, self.embedder.encode(texts))
+            found = self.linker.link(texts, self.embedder.encode(texts), self._parks(batch))
             rows = [
                 MentionRow(c.chunk_id, m.entity_iri, m.score, m.method, m.surface)
                 for c, ms in zip(batch, found, strict=True)

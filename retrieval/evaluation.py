@@ -21,6 +21,7 @@ class GoldExample:
     id: str
     text: str
     entities: frozenset[str]
+    park: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +61,34 @@ def _iri(compact: str) -> str:
     return ID_PREFIXES[prefix] + rest
 
 
+def _park_of(source: str | None, root: Path) -> str | None:
+    """The park a passage's source document is about (its front matter ``park``), as an IRI."""
+    if not source:
+        return None
+    from retrieval.documents import read_document
+
+    try:
+        park = read_document(root / source).metadata.get("park")
+    except (OSError, RetrievalError):
+        return None
+    return _iri(str(park)) if park else None
+
+
 def load_gold(path: Path) -> list[GoldExample]:
-    """Read a JSON-lines gold file: {"id", "text", "entities": ["mat:fly-ash", ...]} per line."""
+    """Read a JSON-lines gold file: {"id", "text", "entities": ["mat:fly-ash", ...], "source"} per line."""
+    root = Path(path).resolve().parents[2]  # tests/data/<file> -> repository root, where "source" paths start
+    parks: dict[str, str | None] = {}
     examples = []
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            examples.append(GoldExample(str(row["id"]), str(row["text"]), frozenset(_iri(e) for e in row["entities"])))
+            source = row.get("source")
+            if source not in parks:
+                parks[source] = _park_of(source, root)
+            entities = frozenset(_iri(e) for e in row["entities"])
+            examples.append(GoldExample(str(row["id"]), str(row["text"]), entities, parks[source]))
         except (ValueError, KeyError, TypeError) as e:
             raise RetrievalError(f"{path}:{n}: not a gold example ({e})") from e
     return examples
@@ -78,7 +98,7 @@ def evaluate_linking(linker: EntityLinker, gold: list[GoldExample], embedder: Em
     """Score the linker on ``gold``; with ``embedder`` the embedding method takes part too."""
     texts = [g.text for g in gold]
     vectors = embedder.encode(texts) if embedder is not None else None
-    found = linker.link(texts, vectors)
+    found = linker.link(texts, vectors, [g.park for g in gold])
     tp = fp = fn = 0
     errors: list[dict[str, object]] = []
     for example, mentions in zip(gold, found, strict=True):

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ontology.records import NodeRecord
+from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
 from retrieval.embedding import Embedder
 
-__all__ = ["EntityLinker", "Mention"]
+__all__ = ["EntityLinker", "Mention", "company_parks"]
 
 LINKED_LABELS = ("Industry", "Process", "Material", "Park", "Company")
 _MAX_NGRAM = 8
@@ -36,6 +36,11 @@ _STOP_NAMES = {
 _BRACKETS = re.compile(r"\s*\(.*?\)\s*")
 
 
+def company_parks(rels: Iterable[RelRecord]) -> dict[str, str]:
+    """Company IRI -> park IRI, from the knowledge base's IN_PARK relationships."""
+    return {r.start: r.end for r in rels if r.type == "IN_PARK" and "/company/" in r.start}
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One entity a chunk mentions, with the evidence for the link."""
@@ -46,16 +51,30 @@ class Mention:
     surface: str
 
 
-def _company_variants(node: NodeRecord) -> set[str]:
-    """Extra names for companies: without the bracketed owner, without a legal form."""
+_ALIAS_SPLIT = re.compile(r"\s*(?:[,;/]|\bformerly\b|\bnow\b|\bowned by\b|\bsince\b|\bpart of\b|\bwith\b)\s*")
+_LEGAL = re.compile(r"\b(jsc|ltd|co|inc|corp|corporation|limited|plc|a s|gmbh|ag|sa|bv|pty|llc)\b")
+_PARK_WORDS = re.compile(
+    r"\b(eco industrial park|industrial symbiosis|symbiosis|industrial park|industrial area|industrial zone|"
+    r"industrial region|industrial estate|chemical industry park|chemicals park|cluster|complex|eco town|"
+    r"khu cong nghiep sinh thai|khu cong nghiep|kcn|network|region|area|park)\b"
+)
+
+
+def _name_variants(node: NodeRecord) -> set[str]:
+    """Short names people use for a company or a park.
+
+    A company without its bracketed owner or legal form, and each alias in the brackets; a park without words
+    like "industrial park" or "symbiosis" ("Kalundborg Symbiosis" -> "kalundborg").
+    """
     name = str(node.props.get("label_en", ""))
-    variants = {fold(_BRACKETS.sub(" ", name))}
-    for m in re.findall(r"\((.*?)\)", name):
-        if len(m) > 3:
-            variants.add(fold(m))
-    stripped = re.sub(r"\b(jsc|ltd|co|inc|corp|corporation|limited|plc|a s|gmbh|ag|sa|bv)\b", " ", fold(name))
-    variants.add(" ".join(stripped.split()))
-    return {v for v in variants if v}
+    base = fold(_BRACKETS.sub(" ", name))
+    variants = {base, " ".join(_LEGAL.sub(" ", base).split())}
+    for inner in re.findall(r"\((.*?)\)", name):
+        variants.update(fold(piece) for piece in _ALIAS_SPLIT.split(inner))
+    if node.label == "Park":
+        for n in [base, *node.props.get("names", [])]:
+            variants.add(" ".join(_PARK_WORDS.sub(" ", n).split()))
+    return {v for v in variants if len(v) >= 4}
 
 
 class EntityLinker:
@@ -66,25 +85,33 @@ class EntityLinker:
         nodes: Iterable[NodeRecord],
         embedder: Embedder | None = None,
         *,
+        company_parks: dict[str, str] | None = None,
         embedding_threshold: float = 0.62,
         max_embedding_links: int = 3,
     ) -> None:
         self.embedder = embedder
+        self.company_parks = company_parks or {}
         self.embedding_threshold = embedding_threshold
         self.max_embedding_links = max_embedding_links
         self._names: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.entities: list[NodeRecord] = []
+        variants: list[tuple[NodeRecord, set[str]]] = []
         for node in nodes:
             if node.label not in LINKED_LABELS:
                 continue
             self.entities.append(node)
             primary = {fold(str(node.props.get("label_en", ""))), fold(str(node.props.get("label_vi", "")))}
-            names = set(node.props.get("names", []))
-            if node.label == "Company":
-                names |= _company_variants(node)
-            for name in names:
+            for name in node.props.get("names", []):
                 if self._usable(name):
                     self._names[name].append((node.iri, "label" if name in primary else "synonym"))
+            if node.label in ("Company", "Park"):
+                variants.append((node, _name_variants(node)))
+        # a short name is kept only if it is not already the name of something else ("refinery", "steam")
+        for node, names in variants:
+            for name in names:
+                taken = any(iri != node.iri for iri, _ in self._names.get(name, []))
+                if self._usable(name) and not taken and (node.iri, "label") not in self._names[name]:
+                    self._names[name].append((node.iri, "alias"))
         self._entity_vectors: np.ndarray | None = None
 
     @staticmethod
@@ -104,7 +131,7 @@ class EntityLinker:
                     continue
                 share = 1.0 / len(entries)
                 for iri, kind in entries:
-                    score = (1.0 if kind == "label" else 0.9) * share
+                    score = {"label": 1.0, "synonym": 0.9}.get(kind, 0.8) * share
                     if iri not in found or found[iri].score < score:
                         found[iri] = Mention(iri, round(score, 3), kind, name)
                 matched = n
@@ -131,17 +158,29 @@ class EntityLinker:
             self._entity_vectors = self.embedder.encode(texts)
         return self._entity_vectors
 
-    def link(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> list[list[Mention]]:
-        """Mentions for each text; ``vectors`` (the texts' embeddings) enables the embedding method."""
+    def link(
+        self, texts: Sequence[str], vectors: np.ndarray | None = None, parks: Sequence[str | None] | None = None
+    ) -> list[list[Mention]]:
+        """Mentions for each text; ``vectors`` (the texts' embeddings) enables the embedding method.
+
+        ``parks`` gives each text's park (from its document), when known: a company of another park is then kept
+        only if its full name appears, since short names ("the refinery", "Statoil") mean the local company.
+        """
         results = [self._lexical(t) for t in texts]
+        for found, park in zip(results, parks or [None] * len(texts), strict=True):
+            if park is None:
+                continue
+            for iri in [i for i, m in found.items() if m.method != "label" and self.company_parks.get(i, park) != park]:
+                del found[iri]
         if self.embedder is not None and vectors is not None and len(texts) and self.entities:
             sims = vectors @ self._entity_matrix().T
-            for row, found in zip(sims, results, strict=True):
+            for row, found, park_of in zip(sims, results, parks or [None] * len(texts), strict=True):
                 best = np.argsort(-row)[: self.max_embedding_links]
                 for j in best:
                     score = float(row[j])
                     iri = self.entities[j].iri
-                    if score >= self.embedding_threshold and iri not in found:
+                    elsewhere = park_of is not None and self.company_parks.get(iri, park_of) != park_of
+                    if score >= self.embedding_threshold and iri not in found and not elsewhere:
                         found[iri] = Mention(iri, round(score, 3), "embedding", str(self.entities[j].props["label_en"]))
         return [sorted(r.values(), key=lambda m: (-m.score, m.entity_iri)) for r in results]
 

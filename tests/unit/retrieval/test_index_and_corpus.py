@@ -144,3 +144,18 @@ def test_a_prompt_injection_in_a_document_is_stored_as_plain_text(tmp_path: Path
     assert corpus.add([evil])[0].status == "added"
     hit = corpus.searcher().search("ignore previous instructions", top_k=1)[0]
     assert hit.text.startswith("Ignore previous instructions")  # data, returned verbatim, nothing executed
+
+
+def test_linker_knows_short_names_and_uses_the_park_context() -> None:
+    from retrieval.linking import company_parks
+
+    records = to_records(load_knowledge_base(MINI))
+    linker = EntityLinker(records.nodes, company_parks=company_parks(records.rels))
+    park = "https://w3id.org/symbiosis/id/park/t-park"
+    [found] = linker.link(["Test Power Co ships fly ash from the boiler. Test has two tenants."])
+    iris = {m.entity_iri.rsplit("/", 1)[-1]: m.method for m in found}
+    assert iris["t-plant"] == "label" and iris["t-park"] == "alias"
+    [elsewhere] = linker.link(["Test Power ships ash."], parks=["https://w3id.org/symbiosis/id/park/other"])
+    [here] = linker.link(["Test Power ships ash."], parks=[park])
+    assert not any(m.entity_iri.endswith("t-plant") for m in elsewhere)
+    assert any(m.entity_iri.endswith("t-plant") for m in here)
