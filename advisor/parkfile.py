@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from charset_normalizer import from_bytes
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ontology.errors import SymbiosisError
+from ontology.text import decode_bytes
 
 __all__ = ["Company", "Flow", "ParkFile", "ParkFileError", "UNITS", "read_park_file"]
 
@@ -117,15 +117,10 @@ class ParkFile(BaseModel):
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        if best is None:
-            raise ParkFileError(path, ["not text in any encoding we recognise; save it as UTF-8"]) from None
-        return str(best)
+    text = decode_bytes(raw)
+    if text is None:
+        raise ParkFileError(path, ["not text in any encoding we recognise; save it as UTF-8"])
+    return text
 
 
 def _split(cell: Any) -> list[str]:

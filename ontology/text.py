@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold", "slugify"]
+__all__ = ["decode_bytes", "fold", "slugify"]
 
 _SPACES = re.compile(r"[\s\-_/,;:()\[\]\"'’.]+")
 # letters that Unicode does not decompose into a base letter plus a mark
@@ -27,3 +27,16 @@ def fold(text: str) -> str:
 def slugify(text: str) -> str:
     """An ASCII slug for identifiers: ``"Tro bay than"`` -> ``"tro-bay-than"``."""
     return fold(text).replace(" ", "-")
+
+
+def decode_bytes(raw: bytes) -> str | None:
+    """Text from bytes: UTF-8 (with or without BOM) first, else the most likely encoding; None if none fits."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+        return None if best is None else str(best)

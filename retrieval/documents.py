@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from charset_normalizer import from_bytes
 
 from ontology.errors import DocumentError
+from ontology.text import decode_bytes
 
 __all__ = ["MAX_BYTES", "SUFFIXES", "ParsedDocument", "read_document"]
 
@@ -40,15 +40,9 @@ class ParsedDocument:
 
 
 def _decode(raw: bytes, path: Path) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        if best is None:
-            raise DocumentError(path, "not text: no character encoding fits (binary file?)") from None
-        text = str(best)
+    text = decode_bytes(raw)
+    if text is None:
+        raise DocumentError(path, "not text: no character encoding fits (binary file?)")
     _reject_binary(text, path)
     return text
 
