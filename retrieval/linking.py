@@ -34,6 +34,20 @@ _STOP_NAMES = {
     "rac", "bun", "tro", "khi", "dau", "nhua", "giay", "thep", "the", "and", "or", "to", "in", "of", "at", "from",
 }  # fmt: skip
 _BRACKETS = re.compile(r"\s*\(.*?\)\s*")
+# Words for a site that people use interchangeably ("power station" = "power plant"); compared as one word.
+_SITE_WORDS = {"station": "plant", "stations": "plant", "works": "plant", "factory": "plant", "factories": "plant",
+               "facility": "plant", "facilities": "plant", "plants": "plant"}  # fmt: skip
+
+
+def _normalise(folded: str) -> str:
+    """Folded text with site words unified and simple English plurals reduced ("cement plants" -> "cement plant")."""
+    out = []
+    for w in folded.split():
+        w = _SITE_WORDS.get(w, w)
+        if len(w) > 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+        out.append(w)
+    return " ".join(out)
 
 
 def company_parks(rels: Iterable[RelRecord]) -> dict[str, str]:
@@ -103,7 +117,10 @@ class EntityLinker:
             primary = {fold(str(node.props.get("label_en", ""))), fold(str(node.props.get("label_vi", "")))}
             for name in node.props.get("names", []):
                 if self._usable(name):
-                    self._names[name].append((node.iri, "label" if name in primary else "synonym"))
+                    kind = "label" if name in primary else "synonym"
+                    for key in {name, _normalise(name)}:
+                        if (node.iri, kind) not in self._names[key]:
+                            self._names[key].append((node.iri, kind))
             if node.label in ("Company", "Park"):
                 variants.append((node, _name_variants(node)))
         # a short name is kept only if it is not already the name of something else ("refinery", "steam")
@@ -119,7 +136,7 @@ class EntityLinker:
         return len(name) >= 3 and name not in _STOP_NAMES and not name.isdigit()
 
     def _lexical(self, text: str) -> dict[str, Mention]:
-        words = fold(text).split()
+        words = _normalise(fold(text)).split()
         found: dict[str, Mention] = {}
         i = 0
         while i < len(words):
