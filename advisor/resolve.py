@@ -65,6 +65,11 @@ def resolve_company(lexicon: Lexicon, company: Company) -> ResolvedCompany:
         industries = _best(lexicon.lookup(f"ISIC {company.isic}", labels=["Industry"]))
         if not industries:
             problems.append(f"ISIC/VSIC code {company.isic} matches no industry in the knowledge base")
+        elif len(industries) > 1 and company.industry:
+            # several industries share the code: let the text pick among them when it can
+            by_text = {m.iri for m in lexicon.lookup(company.industry, labels=["Industry"], limit=10)}
+            narrowed = [m for m in industries if m.iri in by_text]
+            industries = narrowed or industries
     if not industries and company.industry:
         industries = _best(lexicon.lookup(company.industry, labels=["Industry"]))
     if not industries:

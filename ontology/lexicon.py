@@ -27,6 +27,7 @@ _GENERIC = {
     "plant", "factory", "facility", "works", "company", "co", "ltd", "jsc", "inc", "corp", "corporation",
     "limited", "group", "the", "a", "an", "of", "tnhh", "manufacturer", "producer", "industry", "industries",
 }  # fmt: skip
+_STOP = {"and", "with", "from", "for", "the", "incl", "including", "other", "products", "manufacturing", "production"}
 # Vietnamese words are syllables ("xi" alone is not generic, "xi nghiep" is), so these go as whole phrases.
 _GENERIC_PHRASES = ("nha may", "cong ty", "xi nghiep", "co phan", "san xuat", "nganh")
 _CODE = re.compile(r"^(?:(isic|vsic)\s*(?:rev\s*4\s*)?)?([0-9]{2,5})$")
@@ -109,6 +110,8 @@ class Lexicon:
             self._partial(stripped, keep)
         if stripped and not found:
             self._fuzzy(stripped, keep)
+        if stripped and not found:
+            self._overlap(stripped, keep)
         return sorted(found.values(), key=lambda m: (-m.score, m.name, m.iri))[:limit]
 
     def _by_code(self, digits: str, keep: Keep) -> None:
@@ -132,6 +135,22 @@ class Lexicon:
         for name in set.intersection(*pools):
             coverage = len(query) / max(len(name), 1)
             keep(self._names[name], 0.6 + 0.3 * coverage, "partial")
+
+    def _overlap(self, query: str, keep: Keep) -> None:
+        """Last resort for long descriptions: names sharing most of their words with the query.
+
+        "port logistics and warehousing" finds "warehousing and logistics": score 0.7 x the share of the name's
+        content words found in the query, when at least two content words and half the name are shared.
+        """
+        words = {w for w in query.split() if len(w) > 3 and w not in _GENERIC and w not in _STOP}
+        candidates: set[str] = set()
+        for w in words:
+            candidates |= self._by_word.get(w, set())
+        for name in candidates:
+            content = {w for w in name.split() if len(w) > 3 and w not in _GENERIC and w not in _STOP}
+            shared = content & words
+            if len(shared) >= 2 and len(shared) / len(content) >= 0.5:
+                keep(self._names[name], round(0.7 * len(shared) / len(content), 3), "overlap")
 
     def _fuzzy(self, query: str, keep: Keep) -> None:
         candidates: set[str] = set()

@@ -77,10 +77,16 @@ def test_unknown_industries_are_reported_not_dropped(facts: GraphFacts, lexicon:
         "id: p\nname: P\ncompanies:\n"
         "  - {id: a, name: A, industry: nhà máy xi măng}\n"
         "  - {id: b, name: B, industry: coal fired power station}\n"
-        "  - {id: z, name: Zeta, industry: interdimensional teleportation}\n",
+        "  - {id: z, name: Zeta, industry: interdimensional teleportation}\n"
+        "  - {id: w, name: Wharf, industry: port logistics and warehousing}\n"
+        "  - {id: k, name: Boards, industry: plasterboard, isic: '2395'}\n",
         encoding="utf-8",
     )
     data = advise(facts, lexicon, read_park_file(f)).as_dict()
+    resolved = {r["id"]: r for r in data["park"]["resolved"]}
+    assert resolved["w"]["industries"] == ["ind:warehousing-logistics"] and resolved["w"]["method"] == "overlap"
+    assert resolved["k"]["industries"] == ["ind:plasterboard"]  # the text picks among the code's industries
+    assert resolved["a"]["industries"] == ["ind:cement"]
     assert [u["id"] for u in data["unresolved"]] == ["z"]
     assert "interdimensional teleportation" in data["unresolved"][0]["problems"][0]
     assert any(o["from"] == "b" and o["to"] == "a" for o in data["opportunities"])
