@@ -17,26 +17,30 @@ __all__ = ["evaluate_opportunities", "opportunities"]
 def opportunities(
     park_files: list[Path] = typer.Argument(..., help="Park files (.yaml, .json, .csv, .xlsx)."),
     top: int = typer.Option(20, "--top", help="How many suggestions per park."),
-    fmt: str = typer.Option("json", "--format", help="json, csv or md"),
+    fmt: str = typer.Option("json", "--format", help="json, csv, md, html or xlsx"),
     output: Path | None = typer.Option(None, "-o", "--output", help="File (one park) or folder (several)."),
     holdout: list[str] = typer.Option([], "--holdout", help="Documented case (park id) to hide; repeatable."),
 ) -> None:
     """Suggest, rank and justify exchanges between a park's tenants."""
     from advisor.parkfile import read_park_file
-    from advisor.report import render
+    from advisor.report import BINARY_FORMATS, FORMATS, render
 
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt in BINARY_FORMATS and output is None:
+        raise typer.BadParameter("xlsx needs -o FILE", param_hint="--format")
     settings = settings_from_env()
     parks = [read_park_file(p) for p in park_files]  # all files are checked before any work
     results = aw.advise_parks(settings, parks, top_k=top, holdout=tuple(holdout))
     for path, advice in zip(park_files, results, strict=True):
-        text = render(advice, fmt)
+        body = render(advice, fmt)
         if output is None:
-            typer.echo(text)
+            typer.echo(body.decode("utf-8"))
         else:
             target = output if len(park_files) == 1 and output.suffix else output / f"{path.stem}.{fmt}"
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_bytes(body)
             tmp.replace(target)  # never a half-written report
             typer.echo(f"wrote {target} ({len(advice.opportunities)} suggestions)", err=True)
 

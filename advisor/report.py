@@ -1,4 +1,4 @@
-"""Write a park's opportunity list as JSON, CSV or Markdown (the HTML/XLSX board report is still to come)."""
+"""Write a park's opportunity list as JSON, CSV, Markdown, an HTML board report or an XLSX workbook."""
 
 from __future__ import annotations
 
@@ -10,21 +10,28 @@ from typing import Any
 from advisor.opportunities import ParkAdvice
 from advisor.scoring import WEIGHTS
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["BINARY_FORMATS", "FORMATS", "render"]
 
-FORMATS = ("json", "csv", "md")
+FORMATS = ("json", "csv", "md", "html", "xlsx")
+BINARY_FORMATS = ("xlsx",)
 
 
-def render(advice: ParkAdvice, fmt: str) -> str:
-    """The report in ``fmt``."""
+def render(advice: ParkAdvice, fmt: str) -> bytes:
+    """The report in ``fmt``, as bytes (UTF-8 text for every format but xlsx)."""
+    from advisor.report_html import render_html, render_xlsx
+
     data = advice.as_dict()
-    if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False)
-    if fmt == "csv":
-        return _csv(data)
-    if fmt == "md":
-        return _markdown(data)
-    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    writers = {
+        "json": lambda: json.dumps(data, indent=2, ensure_ascii=False),
+        "csv": lambda: _csv(data),
+        "md": lambda: _markdown(data),
+        "html": lambda: render_html(data),
+    }
+    if fmt == "xlsx":
+        return render_xlsx(data)
+    if fmt not in writers:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return writers[fmt]().encode("utf-8")
 
 
 def _csv(data: dict[str, Any]) -> str:

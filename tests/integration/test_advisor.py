@@ -121,6 +121,26 @@ def test_cli_writes_a_report_and_refuses_bad_files(
     assert run.returncode == 0, run.stderr
     report = out_file.read_text(encoding="utf-8")
     assert report.startswith("# Symbiosis opportunities") and "## Evidence" in report
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(
+        "id: h\nname: <script>alert(1)</script> park\ncompanies:\n"
+        "  - {id: a, name: '<img src=x onerror=alert(1)>', industry: coal power plant}\n"
+        "  - {id: b, name: Cement Works, industry: cement}\n",
+        encoding="utf-8",
+    )
+    for fmt in ("html", "xlsx"):
+        target = tmp_path / f"report.{fmt}"
+        run = subprocess.run(
+            [symbiosis, "opportunities", str(hostile), "--format", fmt, "-o", str(target)],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stderr
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "<script>" not in html and "&lt;img src=x" in html
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(tmp_path / "report.xlsx")["opportunities"]
+    assert sheet["A1"].value == "rank" and sheet.max_row >= 2
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name,industry\na,A,steel\na,B,paper\n")
     run = subprocess.run(
