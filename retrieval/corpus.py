@@ -112,8 +112,7 @@ class Corpus:
 
     def _check_consistency(self) -> None:
         assert self.store is not None and self.index is not None
-        indexed = {c.chunk_id for d in self.store.documents("indexed") for c in self.store.chunks(d.doc_id)}
-        if not indexed <= self.index.ids():
+        if not self.store.indexed_chunk_ids() <= self.index.ids():
             raise IndexMismatchError(
                 f"the vector index in {self.folder} lacks vectors for stored chunks; run `symbiosis index rebuild`"
             )

@@ -177,6 +177,13 @@ class ChunkStore:
         sql += "GROUP BY d.doc_id ORDER BY d.doc_id"
         return [_doc(r[:7], r[7]) for r in self._db.execute(sql, args)]
 
+    def indexed_chunk_ids(self) -> set[int]:
+        """Ids of every chunk of an indexed document (one query)."""
+        rows = self._db.execute(
+            "SELECT c.chunk_id FROM chunks c JOIN documents d ON d.doc_id = c.doc_id WHERE d.status = 'indexed'"
+        )
+        return {r[0] for r in rows}
+
     def pending(self) -> list[DocumentRow]:
         """Documents whose ingest was interrupted before their vectors were saved."""
         return self.documents("pending")

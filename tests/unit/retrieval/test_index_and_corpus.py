@@ -159,3 +159,18 @@ def test_linker_knows_short_names_and_uses_the_park_context() -> None:
     [here] = linker.link(["Test Power ships ash."], parks=[park])
     assert not any(m.entity_iri.endswith("t-plant") for m in elsewhere)
     assert any(m.entity_iri.endswith("t-plant") for m in here)
+
+
+def test_an_index_missing_stored_chunks_is_refused_with_the_fix(tmp_path: Path) -> None:
+    emb = HashingEmbedder()
+    corpus = Corpus(tmp_path / "idx", emb)
+    corpus.open()
+    corpus.add(write_docs(tmp_path / "docs", 2))
+    corpus.index.remove(np.array(sorted(corpus.index.ids())[:1]))
+    corpus.index.save(tmp_path / "idx", corpus.store.corpus_hash())  # vectors lost, documents still stored
+    corpus.close()
+    with pytest.raises(IndexMismatchError, match="symbiosis index rebuild"):
+        Corpus(tmp_path / "idx", emb).open()
+    other_model = HashingEmbedder(dimension=32, name="another-model")
+    with pytest.raises(IndexMismatchError, match="model 'hashing-test'"):
+        Corpus(tmp_path / "idx", other_model).open()
