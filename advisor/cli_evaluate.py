@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -38,7 +39,7 @@ def evaluate_linking_cmd(
         evaluate_linking(linker, examples, embedder),
         evaluate_linking(linker, held_out, embedder),
     ]
-    object.__setattr__(scores[2], "method", f"{scores[2].method} (unseen g029+)")
+    scores[2] = replace(scores[2], method=f"{scores[2].method} (unseen g029+)")
     if fmt == "json":
         payload = [
             {"method": s.method, "examples": s.examples, "precision": s.precision, "recall": s.recall, "f1": s.f1}

@@ -126,18 +126,13 @@ def _rows(client: GraphClient, query: str, params: dict[str, Any] | None = None)
 
 def load_facts(client: GraphClient) -> GraphFacts:
     """Read the facts from Neo4j (a few queries, a second or two)."""
-    industries_all = _rows(client, q.INDUSTRIES)
-    iris = [r["iri"] for r in industries_all]
     industries = {
         r["industry"]: IndustryFact(r["industry"], r["label"], str(r["isic"] or ""), tuple(r["processes"]), r["parent"])
-        for r in _rows(client, q.INDUSTRY_PROCESSES, {"iris": iris})
+        for r in _rows(client, q.INDUSTRY_PROCESSES)
     }
-    processes = sorted({p for f in industries.values() for p in f.processes})
     outputs: dict[str, list[str]] = defaultdict(list)
     inputs: dict[str, list[str]] = defaultdict(list)
-    for r in _rows(client, "MATCH (p:Process) RETURN p.iri AS iri"):
-        processes.append(r["iri"])
-    for r in _rows(client, q.PROCESS_FLOWS, {"iris": sorted(set(processes))}):
+    for r in _rows(client, q.PROCESS_FLOWS):
         (outputs if r["direction"] == "PRODUCES" else inputs)[r["process"]].append(r["material"])
     materials = {
         r["iri"]: MaterialFact(

@@ -82,12 +82,12 @@ def _processes(facts: GraphFacts, c: ResolvedCompany) -> set[str]:
     return procs
 
 
-def _outputs(facts: GraphFacts, c: ResolvedCompany) -> set[str]:
+def _outputs(facts: GraphFacts, c: ResolvedCompany, processes: set[str]) -> set[str]:
     declared = {f.material for f in c.outputs if f.material}
     if declared:
         return declared
     out = set()
-    for p in _processes(facts, c):
+    for p in processes:
         for m in facts.process_outputs.get(p, ()):
             fact = facts.materials.get(m)
             if fact and fact.kind in EXCHANGEABLE_KINDS:
@@ -95,11 +95,11 @@ def _outputs(facts: GraphFacts, c: ResolvedCompany) -> set[str]:
     return out
 
 
-def _inputs(facts: GraphFacts, c: ResolvedCompany) -> set[str]:
+def _inputs(facts: GraphFacts, c: ResolvedCompany, processes: set[str]) -> set[str]:
     declared = {f.material for f in c.inputs if f.material}
     if declared:
         return declared
-    return {m for p in _processes(facts, c) for m in facts.process_inputs.get(p, ())}
+    return {m for p in processes for m in facts.process_inputs.get(p, ())}
 
 
 def _category(facts: GraphFacts, material: str) -> str:
@@ -123,13 +123,13 @@ def find_candidates(facts: GraphFacts, companies: list[ResolvedCompany]) -> list
     by_need: dict[str, list[ResolvedCompany]] = defaultdict(list)
     by_target: dict[str, list[ResolvedCompany]] = defaultdict(list)
     for r in tenants:
-        for m in _inputs(facts, r):
+        for m in _inputs(facts, r, procs[r.company.id]):
             by_need[m].append(r)
         for t in (*procs[r.company.id], *r.industries):
             by_target[t].append(r)
 
     for p in tenants:
-        for m in sorted(_outputs(facts, p)):
+        for m in sorted(_outputs(facts, p, procs[p.company.id])):
             category = _category(facts, m)
             for general, hops in facts.ancestors(m):
                 for r in by_need.get(general, ()):

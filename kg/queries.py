@@ -11,7 +11,6 @@ import re
 __all__ = [
     "CASES",
     "EXCHANGES",
-    "INDUSTRIES",
     "INDUSTRY_PROCESSES",
     "MATERIALS",
     "PARK_COMPANIES",
@@ -150,17 +149,15 @@ ORDER BY p.country, p.id
 # ---------------------------------------------------------------- advisor: facts about industries and materials
 
 INDUSTRY_PROCESSES = """
-UNWIND $iris AS iri
-MATCH (i:Industry {iri: iri})
+MATCH (i:Industry)
 OPTIONAL MATCH (i)-[:RUNS]->(p:Process)
 OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
-RETURN iri AS industry, i.isic AS isic, i.label_en AS label, collect(DISTINCT p.iri) AS processes,
+RETURN i.iri AS industry, i.isic AS isic, i.label_en AS label, collect(DISTINCT p.iri) AS processes,
        parent.iri AS parent
 """
 PROCESS_FLOWS = """
-UNWIND $iris AS iri
-MATCH (p:Process {iri: iri})-[r:PRODUCES|CONSUMES]->(m:Material)
-RETURN iri AS process, type(r) AS direction, m.iri AS material
+MATCH (p:Process)-[r:PRODUCES|CONSUMES]->(m:Material)
+RETURN p.iri AS process, type(r) AS direction, m.iri AS material
 """
 MATERIALS = """
 MATCH (m:Material)
@@ -199,7 +196,6 @@ RETURN collect(DISTINCT s1.iri) + collect(DISTINCT s2.iri) + collect(DISTINCT s3
        collect(DISTINCT e.iri) AS exchanges
 """
 SOURCES = "MATCH (s:Source) RETURN s.iri AS iri, s.title AS title, s.url AS url, s.year AS year"
-INDUSTRIES = "MATCH (i:Industry) RETURN i.iri AS iri, i.isic AS isic, i.label_en AS label"
 PARK_COMPANIES = """
 MATCH (c:Company)-[:IN_PARK]->(p:Park {iri: $park})
 OPTIONAL MATCH (c)-[:IN_INDUSTRY]->(i:Industry)

@@ -221,7 +221,7 @@ class Corpus:
         """Remove a document, its chunks, vectors and mentions; returns the number of chunks removed."""
         assert self.store is not None and self.index is not None
         ids = self.store.remove(doc_id)
-        if not ids and self.store.get(doc_id) is None:
+        if not ids:
             return 0
         self.index.remove(np.array(ids, dtype=np.int64))
         self.index.save(self.folder, self.store.corpus_hash())
