@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -23,35 +22,37 @@ GOLD = Path(__file__).resolve().parents[1] / "tests" / "data" / "linking_gold.js
 def evaluate_linking_cmd(
     gold: Path = typer.Option(GOLD, help="JSON-lines file of passages with their expected entities."),
     fmt: str = typer.Option("table", "--format", help="table or json"),
-    errors: int = typer.Option(0, help="Also list this many passages the linker got wrong."),
+    errors: int = typer.Option(0, help="Also list this many passages the linker got wrong (with the embedding)."),
+    split: str = typer.Option("dev", help="Split whose errors --errors lists: dev, test or all."),
 ) -> None:
-    """Precision, recall and F1 of the entity linker on the labelled passages, per method."""
-    from retrieval.evaluation import evaluate_linking, load_gold
+    """Precision, recall and F1 of the entity linker on the labelled passages, per method and split.
 
+    DEV (g001-g110) is where errors may be read while improving the linker; TEST (g111 on) is only scored.
+    """
+    from retrieval.evaluation import SPLITS, evaluate_splits, load_gold
+
+    if split not in SPLITS:
+        raise typer.BadParameter(f"use one of {', '.join(SPLITS)}", param_hint="--split")
     settings = settings_from_env()
     examples = load_gold(gold)
     embedder = rw.embedder(settings)
     linker = rw.make_linker(embedder)
-    # the errors on g001-g028 were read while improving the linker; the rest were never looked at
-    held_out = [g for g in examples if int(g.id.lstrip("g") or 0) > 28]
-    scores = [
-        evaluate_linking(linker, examples),
-        evaluate_linking(linker, examples, embedder),
-        evaluate_linking(linker, held_out, embedder),
-    ]
-    scores[2] = replace(scores[2], method=f"{scores[2].method} (unseen g029+)")
+    by_method = [evaluate_splits(linker, examples), evaluate_splits(linker, examples, embedder)]
+    scores = [(name, s) for per_split in by_method for name, s in per_split.items()]
     if fmt == "json":
         payload = [
-            {"method": s.method, "examples": s.examples, "precision": s.precision, "recall": s.recall, "f1": s.f1}
-            for s in scores
-        ]
+            {"method": s.method, "split": name, "examples": s.examples, "precision": s.precision, "recall": s.recall,
+             "f1": s.f1}
+            for name, s in scores
+        ]  # fmt: skip
         typer.echo(json.dumps(payload, indent=2))
     else:
         rows = [
-            (s.method, s.examples, s.true_positives, s.false_positives, s.false_negatives,
+            (s.method, name, s.examples, s.true_positives, s.false_positives, s.false_negatives,
              f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}")
-            for s in scores
+            for name, s in scores
         ]  # fmt: skip
-        typer.echo(render_rows(("method", "passages", "tp", "fp", "fn", "precision", "recall", "f1"), rows))
-        for err in scores[-1].errors[:errors]:
+        header = ("method", "split", "passages", "tp", "fp", "fn", "precision", "recall", "f1")
+        typer.echo(render_rows(header, rows))
+        for err in by_method[-1][split].errors[:errors]:
             typer.echo(f"{err['id']}: missed {err['missed']} wrong {err['wrong']}")

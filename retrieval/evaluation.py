@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ontology.errors import RetrievalError
 from ontology.namespace import ID_PREFIXES
 from retrieval.embedding import Embedder
-from retrieval.linking import EntityLinker
+from retrieval.linking import EntityLinker, Mention
 
-__all__ = ["GoldExample", "LinkingScore", "evaluate_linking", "load_gold"]
+__all__ = ["SPLITS", "GoldExample", "LinkingScore", "evaluate_linking", "evaluate_splits", "load_gold", "split_gold"]
+
+# The gold passages are split once, by id: the linker's errors may be read on DEV while improving it; TEST is
+# only ever scored (its passages, labels and errors are never printed), so its figures estimate unseen text.
+DEV_LAST = 110
+SPLITS = ("all", "dev", "test")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +100,21 @@ def load_gold(path: Path) -> list[GoldExample]:
     return examples
 
 
-def evaluate_linking(linker: EntityLinker, gold: list[GoldExample], embedder: Embedder | None = None) -> LinkingScore:
-    """Score the linker on ``gold``; with ``embedder`` the embedding method takes part too."""
-    texts = [g.text for g in gold]
-    vectors = embedder.encode(texts) if embedder is not None else None
-    found = linker.link(texts, vectors, [g.park for g in gold])
+def split_gold(gold: list[GoldExample], split: str) -> list[GoldExample]:
+    """The examples of one split: ``all``, ``dev`` (g001-g110) or ``test`` (g111 on).
+
+    Raises:
+        RetrievalError: an unknown split name.
+    """
+    if split not in SPLITS:
+        raise RetrievalError(f"unknown split {split!r}; use one of {', '.join(SPLITS)}")
+    if split == "all":
+        return list(gold)
+    dev = split == "dev"
+    return [g for g in gold if (int(re.sub(r"\D", "", g.id) or 0) <= DEV_LAST) == dev]
+
+
+def _score(method: str, gold: list[GoldExample], found: list[list[Mention]]) -> LinkingScore:
     tp = fp = fn = 0
     errors: list[dict[str, object]] = []
     for example, mentions in zip(gold, found, strict=True):
@@ -114,5 +130,31 @@ def evaluate_linking(linker: EntityLinker, gold: list[GoldExample], embedder: Em
                     "wrong": sorted(predicted - example.entities),
                 }
             )
-    method = "label+synonym+embedding" if embedder is not None else "label+synonym"
     return LinkingScore(method, len(gold), tp, fp, fn, errors)
+
+
+def _method(embedder: Embedder | None) -> str:
+    return "label+synonym+embedding" if embedder is not None else "label+synonym"
+
+
+def _link(linker: EntityLinker, gold: list[GoldExample], embedder: Embedder | None) -> list[list[Mention]]:
+    texts = [g.text for g in gold]
+    vectors = embedder.encode(texts) if embedder is not None else None
+    return linker.link(texts, vectors, [g.park for g in gold])
+
+
+def evaluate_linking(linker: EntityLinker, gold: list[GoldExample], embedder: Embedder | None = None) -> LinkingScore:
+    """Score the linker on ``gold``; with ``embedder`` the embedding method takes part too."""
+    return _score(_method(embedder), gold, _link(linker, gold, embedder))
+
+
+def evaluate_splits(
+    linker: EntityLinker, gold: list[GoldExample], embedder: Embedder | None = None
+) -> dict[str, LinkingScore]:
+    """Scores on every split (``all``, ``dev``, ``test``), linking each passage once."""
+    by_id = dict(zip((g.id for g in gold), _link(linker, gold, embedder), strict=True))
+    scores = {}
+    for split in SPLITS:
+        part = split_gold(gold, split)
+        scores[split] = _score(_method(embedder), part, [by_id[g.id] for g in part])
+    return scores

@@ -5,8 +5,16 @@ Two methods, each with a score:
 - ``label`` / ``synonym``: a label or synonym of an entity occurs in the text (folded, so with or without
   Vietnamese diacritics), longest match first, on word boundaries. A name shared by several entities splits its
   score between them. Very short or generic names are ignored.
+- ``head`` / ``reference``: a noun phrase headed by a site word ("cement plants", "the refinery"), read as an
+  industry when generic and as the passage's park's company when definite (see `retrieval.linking_rules`).
 - ``embedding``: the chunk's embedding is close to an entity's description (name, synonyms, description), for
   mentions that use other words ("the plasterboard maker" for a plasterboard plant).
+
+Names are matched with some care for the language (`retrieval.linking_text`): Vietnamese names only in text that
+is not English, with their diacritics where the text has them, and never as a lone syllable; a word in a
+hyphenated adjective ("coal-fired") is not a mention; a capitalised word keeps its final "s"; a company's leading
+proper name ("Neste") is a short name where the text capitalises it; a name several entities share goes to the
+one closest to the passage when embeddings are at hand.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ import numpy as np
 from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
 from retrieval.embedding import Embedder
+from retrieval.linking_rules import SiteResolver, site_phrases
+from retrieval.linking_text import Word, language, marked, normalise, words
 
 __all__ = ["EntityLinker", "Mention", "company_parks"]
 
@@ -34,20 +44,12 @@ _STOP_NAMES = {
     "rac", "bun", "tro", "khi", "dau", "nhua", "giay", "thep", "the", "and", "or", "to", "in", "of", "at", "from",
 }  # fmt: skip
 _BRACKETS = re.compile(r"\s*\(.*?\)\s*")
-# Words for a site that people use interchangeably ("power station" = "power plant"); compared as one word.
-_SITE_WORDS = {"station": "plant", "stations": "plant", "works": "plant", "factory": "plant", "factories": "plant",
-               "facility": "plant", "facilities": "plant", "plants": "plant"}  # fmt: skip
+# "coal-fired", "grain-based", "alcohol-free": the first word describes the next noun and is not mentioned itself
+_ADJECTIVE_SUFFIXES = {"fired", "based", "free", "rich", "derived", "like", "type", "fuelled", "fueled"}
+_SCORES = {"label": 1.0, "synonym": 0.9, "head": 0.85}
 
-
-def _normalise(folded: str) -> str:
-    """Folded text with site words unified and simple English plurals reduced ("cement plants" -> "cement plant")."""
-    out = []
-    for w in folded.split():
-        w = _SITE_WORDS.get(w, w)
-        if len(w) > 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        out.append(w)
-    return " ".join(out)
+# kept for callers of the old private helper
+_normalise = normalise
 
 
 def company_parks(rels: Iterable[RelRecord]) -> dict[str, str]:
@@ -91,6 +93,52 @@ def _name_variants(node: NodeRecord) -> set[str]:
     return {v for v in variants if len(v) >= 4}
 
 
+def _keep_closest_of_shared(found: dict[str, Mention], sims: np.ndarray, index: dict[str, int]) -> None:
+    """Keeps, of the entities sharing one matched name, the one whose description is closest to the passage.
+
+    "cogeneration" names an industry and a process; the passage's embedding decides, and the kept one gets the
+    whole score.
+    """
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for iri, m in found.items():
+        if m.method in ("label", "synonym", "alias") and iri in index:
+            by_name[m.surface].append(iri)
+    for surface, iris in by_name.items():
+        if len(iris) < 2:
+            continue
+        best = max(iris, key=lambda i: sims[index[i]])
+        for iri in iris:
+            m = found.pop(iri)
+            if iri == best:
+                found[iri] = Mention(iri, round(min(1.0, m.score * len(iris)), 3), m.method, surface)
+
+
+def lowercase_words(nodes: Iterable[NodeRecord]) -> set[str]:
+    """Words the knowledge base writes in lower case somewhere (so common words, not proper names)."""
+    seen: set[str] = set()
+    for node in nodes:
+        props = node.props
+        for text in [props.get("label_en", ""), *props.get("synonyms_en", []), props.get("description", "")]:
+            seen.update(fold(w) for w in re.findall(r"[^\W\d_]+", str(text)) if w.islower())
+    return seen
+
+
+def proper_prefixes(label: str, vocabulary: set[str]) -> list[str]:
+    """Folded leading proper names of a company label: "Showa Denko (now Resonac)" -> "showa", "showa denko".
+
+    The capitalised words the label starts with, when the first is never written in lower case elsewhere.
+    """
+    run = []
+    for token in _BRACKETS.sub(" ", label).replace(",", " , ").split():
+        if not token[:1].isupper():
+            break
+        run.append(token)
+    first = fold(run[0]) if run else ""
+    if not first or any(w in vocabulary for w in first.split()):
+        return []
+    return [fold(" ".join(run[:k])) for k in range(1, len(run) + 1)]
+
+
 class EntityLinker:
     """Finds entity mentions in text; build once per knowledge-base version."""
 
@@ -108,53 +156,147 @@ class EntityLinker:
         self.embedding_threshold = embedding_threshold
         self.max_embedding_links = max_embedding_links
         self._names: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # (name, entity) -> the name as written in Vietnamese, for names that are only Vietnamese
+        self._vi_forms: dict[tuple[str, str], set[str]] = {}
+        # (name, company) pairs that are a proper name: matched only where the text capitalises it
+        self._proper: set[tuple[str, str]] = set()
+        self._labels: dict[str, str] = {}
         self.entities: list[NodeRecord] = []
+        nodes = list(nodes)
         variants: list[tuple[NodeRecord, set[str]]] = []
         for node in nodes:
             if node.label not in LINKED_LABELS:
                 continue
             self.entities.append(node)
-            primary = {fold(str(node.props.get("label_en", ""))), fold(str(node.props.get("label_vi", "")))}
-            for name in node.props.get("names", []):
-                if self._usable(name):
-                    kind = "label" if name in primary else "synonym"
-                    for key in {name, _normalise(name)}:
-                        if (node.iri, kind) not in self._names[key]:
-                            self._names[key].append((node.iri, kind))
+            self._labels[node.iri] = node.label
+            self._add_names(node)
             if node.label in ("Company", "Park"):
                 variants.append((node, _name_variants(node)))
         # a short name is kept only if it is not already the name of something else ("refinery", "steam")
         for node, names in variants:
-            for name in names:
+            for name in {k for n in names for k in (n, normalise(n))}:
                 taken = any(iri != node.iri for iri, _ in self._names.get(name, []))
                 if self._usable(name) and not taken and (node.iri, "label") not in self._names[name]:
                     self._names[name].append((node.iri, "alias"))
+        self._add_proper_names(nodes)
+        self._sites = SiteResolver(nodes, self.company_parks)
         self._entity_vectors: np.ndarray | None = None
+        self._index = {node.iri: j for j, node in enumerate(self.entities)}
+
+    def _add_names(self, node: NodeRecord) -> None:
+        props = node.props
+        primary = {fold(str(props.get("label_en", ""))), fold(str(props.get("label_vi", "")))}
+        english = {fold(str(n)) for n in [props.get("label_en", ""), *props.get("synonyms_en", [])]}
+        vietnamese = {marked(str(n)) for n in [props.get("label_vi", ""), *props.get("synonyms_vi", [])] if n}
+        for name in props.get("names", []):
+            if not self._usable(name):
+                continue
+            kind = "label" if name in primary else "synonym"
+            forms = {v for v in vietnamese if fold(v) == name} if name not in english else set()
+            if forms and " " not in name:
+                continue  # one Vietnamese syllable is mostly part of a compound ("hơi" steam, "lò hơi" boiler)
+            for key in {name, normalise(name)}:
+                if (node.iri, kind) not in self._names[key]:
+                    self._names[key].append((node.iri, kind))
+                if forms:
+                    self._vi_forms.setdefault((key, node.iri), set()).update(forms)
+
+    def _add_proper_names(self, nodes: list[NodeRecord]) -> None:
+        """Leading proper names of companies ("Neste" for "Neste Porvoo refinery"), when only one company has it."""
+        vocabulary = lowercase_words(nodes)
+        owners: dict[str, set[str]] = defaultdict(set)
+        for node in nodes:
+            if node.label == "Company":
+                for name in proper_prefixes(str(node.props.get("label_en", "")), vocabulary):
+                    owners[normalise(name)].add(node.iri)
+        for name, iris in owners.items():
+            if len(iris) == 1 and self._usable(name) and not self._names.get(name):
+                iri = next(iter(iris))
+                self._names[name].append((iri, "alias"))
+                self._proper.add((name, iri))
 
     @staticmethod
     def _usable(name: str) -> bool:
         return len(name) >= 3 and name not in _STOP_NAMES and not name.isdigit()
 
-    def _lexical(self, text: str) -> dict[str, Mention]:
-        words = _normalise(fold(text)).split()
-        found: dict[str, Mention] = {}
+    def _allowed(self, name: str, iri: str, span: Sequence[Word], lang: str) -> bool:
+        """Whether a matched name may mean ``iri`` here: language, Vietnamese marks and capitals agree."""
+        forms = self._vi_forms.get((name, iri))
+        if forms is not None:
+            if lang == "en":
+                return False
+            if lang == "vi" and " ".join(w.marked for w in span) not in forms:
+                return False
+        return (name, iri) not in self._proper or span[0].text[:1].isupper()
+
+    def _spans(self, ws: Sequence[Word]) -> list[tuple[int, int, str, list[tuple[str, str]]]]:
+        """Matched names, longest first from each position: (start, end, name, [(entity, kind)])."""
+        lang = language(list(ws))
+        spans = []
         i = 0
-        while i < len(words):
+        while i < len(ws):
             matched = 0
-            for n in range(min(_MAX_NGRAM, len(words) - i), 0, -1):
-                name = " ".join(words[i : i + n])
-                entries = self._names.get(name)
-                if not entries:
+            for n in range(min(_MAX_NGRAM, len(ws) - i), 0, -1):
+                after = ws[i + n] if i + n < len(ws) else None
+                if after is not None and after.sep == "-" and after.key in _ADJECTIVE_SUFFIXES:
                     continue
-                share = 1.0 / len(entries)
-                for iri, kind in entries:
-                    score = {"label": 1.0, "synonym": 0.9}.get(kind, 0.8) * share
-                    if iri not in found or found[iri].score < score:
-                        found[iri] = Mention(iri, round(score, 3), kind, name)
-                matched = n
-                break
+                name = " ".join(w.key for w in ws[i : i + n])
+                entries = [
+                    (iri, kind)
+                    for iri, kind in self._names.get(name, ())
+                    if self._allowed(name, iri, ws[i : i + n], lang)
+                ]
+                if entries:
+                    spans.append((i, i + n, name, entries))
+                    matched = n
+                    break
             i += matched or 1
+        return spans
+
+    def _lexical(self, text: str, park: str | None = None) -> dict[str, Mention]:
+        ws = words(text)
+        spans = self._spans(ws)
+        found: dict[str, Mention] = {}
+        for _, _, name, entries in spans:
+            share = 1.0 / len(entries)
+            for iri, kind in entries:
+                score = _SCORES.get(kind, 0.8) * share
+                if iri not in found or found[iri].score < score:
+                    found[iri] = Mention(iri, round(score, 3), kind, name)
+        self._site_mentions(ws, spans, found, park)
         return found
+
+    def _site_mentions(self, ws: Sequence[Word], spans: list, found: dict[str, Mention], park: str | None) -> None:
+        """Adds what site phrases refer to: the park's company for "the refinery", an industry for "cement plants"."""
+        named = [(s, e) for s, e, _, ent in spans if any(self._labels.get(i) in ("Company", "Park") for i, _ in ent)]
+        for phrase in site_phrases(ws):
+            head = ws[phrase.head].key
+            modifiers = ws[phrase.start : phrase.head]
+            if any(s < phrase.head + 1 and e > phrase.start for s, e in named) or any(
+                w.text[:1].isupper() and w.sep.strip(" -") == "" for w in modifiers[1:]
+            ):
+                continue  # a proper name ("Gladstone Power Station") names its company itself
+            surface = " ".join(w.key for w in ws[phrase.start : phrase.head + 1])
+            company = self._sites.company(phrase.groups[-1], head, park) if phrase.definite and park else None
+            if company is not None:
+                inside = {iri for s, e, _, ent in spans if s >= phrase.start and e <= phrase.head + 1 for iri, _ in ent}
+                outside = {
+                    iri for s, e, _, ent in spans if not (s >= phrase.start and e <= phrase.head + 1) for iri, _ in ent
+                }
+                for iri in inside - outside:
+                    if self._labels.get(iri) == "Industry":
+                        found.pop(iri, None)
+                if company not in found:
+                    found[company] = Mention(company, 0.8, "reference", surface)
+                continue
+            for group in phrase.groups:
+                industries = self._sites.industries(group, head)
+                if not industries or len(industries) > 2:
+                    continue
+                for iri in industries:
+                    score = round(_SCORES["head"] / len(industries), 3)
+                    if iri not in found or found[iri].score < score:
+                        found[iri] = Mention(iri, score, "head", " ".join((*group, head)))
 
     def _entity_matrix(self) -> np.ndarray:
         if self._entity_vectors is None:
@@ -183,15 +325,18 @@ class EntityLinker:
         ``parks`` gives each text's park (from its document), when known: a company of another park is then kept
         only if its full name appears, since short names ("the refinery", "Statoil") mean the local company.
         """
-        results = [self._lexical(t) for t in texts]
-        for found, park in zip(results, parks or [None] * len(texts), strict=True):
+        parks = list(parks) if parks is not None else [None] * len(texts)
+        results = [self._lexical(t, park) for t, park in zip(texts, parks, strict=True)]
+        for found, park in zip(results, parks, strict=True):
             if park is None:
                 continue
             for iri in [i for i, m in found.items() if m.method != "label" and self.company_parks.get(i, park) != park]:
                 del found[iri]
         if self.embedder is not None and vectors is not None and len(texts) and self.entities:
             sims = vectors @ self._entity_matrix().T
-            for row, found, park_of in zip(sims, results, parks or [None] * len(texts), strict=True):
+            for row, found in zip(sims, results, strict=True):
+                _keep_closest_of_shared(found, row, self._index)
+            for row, found, park_of in zip(sims, results, parks, strict=True):
                 best = np.argsort(-row)[: self.max_embedding_links]
                 for j in best:
                     score = float(row[j])

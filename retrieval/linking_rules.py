@@ -1,0 +1,183 @@
+"""Noun phrases headed by a site word ("cement plants", "the refinery", "CSBP's ammonia plant") for the linker.
+
+English names a kind of site by its head noun and what it makes: "<X> plant / works / mill / refinery / smelter".
+Such a phrase is read in one of two ways:
+
+- generic (a plural, or "a" / "an"): the industry whose names contain X ("cement plants" -> cement manufacturing,
+  "a coal-fired station" -> coal-fired power generation); coordinated modifiers share the head ("cement and lime
+  kilns", "fertiliser and chemical plants");
+- definite and singular ("the", a possessive, or a heading): one site, so the company of the passage's park whose
+  name has that head and those words or the industry's names ("the refinery" in a Kalundborg document is the
+  Kalundborg refinery). Without such a company the phrase falls back to the generic reading.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ontology.records import NodeRecord
+from ontology.text import fold
+from retrieval.linking_text import Word, normalise
+
+__all__ = ["HEADS", "Phrase", "SiteResolver", "site_phrases"]
+
+HEADS = {"plant", "mill", "refinery", "biorefinery", "smelter", "company"}
+# heads too generic to name an industry on their own word ("the company" says nothing about what it makes)
+_NO_INDUSTRY = {"company"}
+_DEFINITE = {"the", "this", "that", "its", "their", "our", "his", "her"}
+_INDEFINITE = {"a", "an", "one", "another", "each", "every", "any", "some", "many", "most", "all", "no"}
+_STOP = _DEFINITE | _INDEFINITE | {"and", "or", "of", "in", "at", "to", "for", "from", "by", "with", "on", "as", "s"}
+_MAX_MODIFIER = 3
+_MAX_GROUPS = 6
+_MIN_COVER = 0.25  # share of an industry name the modifiers must cover
+_MIN_SHARED = 0.6  # share of an industry name's words a company's name must hold to be of that industry
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A noun phrase with a site head.
+
+    Attributes:
+        start: index of its first word (a modifier of the first coordinated group, or the head).
+        head: index of the head word.
+        groups: the modifiers, one tuple of keys per coordinated group, the head's own group last.
+        definite: singular with "the", a possessive or at the start of a heading.
+    """
+
+    start: int
+    head: int
+    groups: tuple[tuple[str, ...], ...]
+    definite: bool
+
+
+def _joined(w: Word) -> bool:
+    """The word follows the previous one within a phrase (a space or a hyphen, no punctuation)."""
+    return w.sep.strip(" -") == ""
+
+
+def _modifiers(ws: Sequence[Word], end: int) -> int:
+    """Index of the first modifier of the group of words ending just before ``end`` (``end`` when there is none)."""
+    if end == 0 or ws[end - 1].key in _STOP or ws[end - 1].key.isdigit():
+        return end
+    j = end - 1
+    if ws[end - 1].key in HEADS:
+        return end
+    while j > 0 and end - j < _MAX_MODIFIER and _joined(ws[j]) and ws[j - 1].key not in _STOP | HEADS:
+        if ws[j - 1].key.isdigit():
+            break
+        j -= 1
+    return j
+
+
+def site_phrases(ws: Sequence[Word]) -> list[Phrase]:
+    """The site phrases of a passage, left to right."""
+    phrases = []
+    for h, w in enumerate(ws):
+        if w.key not in HEADS:
+            continue
+        first = _modifiers(ws, h) if _joined(w) else h
+        groups = [tuple(x.key for x in ws[first:h])]
+        start = first
+        # coordinated modifiers: "cement, chemical, paper and power plants"
+        while len(groups) < _MAX_GROUPS and start >= 2 and groups[0]:
+            if ws[start].sep.strip(" ") == ",":
+                end = start
+            elif ws[start - 1].key in ("and", "or") and _joined(ws[start]):
+                end = start - 1
+            else:
+                break
+            j = max(_modifiers(ws, end), end - 1)  # one word each: "steel, cement and paper works"
+            if j == end:
+                break
+            groups.insert(0, tuple(x.key for x in ws[j:end]))
+            start = j
+        det = ws[start - 1] if start > 0 and _joined(ws[start]) else None
+        heading = start == 0 or any(c in ws[start].sep for c in "\n*#")
+        possessive = det is not None and det.key == "s" and ws[start - 1].sep in ("'", "\u2019")
+        definite = not w.plural and (
+            (det is not None and (det.key in _DEFINITE or possessive)) or (heading and det is None)
+        )
+        phrases.append(Phrase(start, h, tuple(groups), definite))
+    return phrases
+
+
+class SiteResolver:
+    """Resolves site phrases to industries and, in a park's context, to the park's companies."""
+
+    def __init__(self, nodes: Iterable[NodeRecord], company_parks: dict[str, str]) -> None:
+        self._industry_names: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        self._company_words: dict[str, set[str]] = {}
+        self._park_companies: dict[str, list[str]] = defaultdict(list)
+        self._vocabulary: set[str] = set()
+        for node in nodes:
+            self._vocabulary.update(w for name in node.props.get("names", []) for w in normalise(name).split())
+            if node.label == "Industry":
+                for name in node.props.get("names", []):
+                    self._industry_names[node.iri].append(tuple(normalise(name).split()))
+            elif node.label == "Company":
+                self._company_words[node.iri] = set(normalise(fold(str(node.props.get("label_en", "")))).split())
+        for company, park in company_parks.items():
+            if company in self._company_words:
+                self._park_companies[park].append(company)
+
+    def trim(self, modifiers: tuple[str, ...]) -> tuple[str, ...]:
+        """The modifiers without leading words no entity name uses ("neighbouring cement" -> "cement")."""
+        i = 0
+        while i < len(modifiers) and modifiers[i] not in self._vocabulary:
+            i += 1
+        return modifiers[i:]
+
+    def industries(self, modifiers: tuple[str, ...], head: str) -> set[str]:
+        """The industry a "<modifiers> <head>" phrase names, if one stands out.
+
+        From the longest tail of the (trimmed) modifiers down: an exact name ("cement plant") wins; otherwise the
+        name holding the words in order that they cover best ("cement" covers half of "cement manufacturing"),
+        if it is the only best and they cover at least a quarter of it.
+        """
+        trimmed = self.trim(modifiers)
+        if head in _NO_INDUSTRY:
+            return set()
+        for k in range(len(trimmed), 0, -1):
+            tail = trimmed[-k:]
+            exact = {iri for iri, names in self._industry_names.items() if (*tail, head) in names}
+            if exact:
+                return exact
+            best: dict[str, float] = {}
+            for iri, names in self._industry_names.items():
+                cover = max((k / len(n) for n in names if _contains(n, tail)), default=0.0)
+                if cover >= _MIN_COVER:
+                    best[iri] = cover
+            top = [iri for iri, c in best.items() if c == max(best.values())]
+            if top:
+                return set(top) if len(top) == 1 else set()
+        return set()
+
+    def company(self, modifiers: tuple[str, ...], head: str, park: str) -> str | None:
+        """The one company of ``park`` a definite "<modifiers> <head>" phrase refers to, if there is one.
+
+        The company's name must hold the head and either the (trimmed) modifier words or most of a name of the
+        industry they name ("the CHP plant" -> "... (combined heat and power plant)"); with no modifiers, the
+        head alone must single out one company ("the refinery").
+        """
+        tail = self.trim(modifiers)
+        if not tail and head == "company":
+            return None
+        companies = [
+            c for c in self._park_companies.get(park, []) if head == "company" or head in self._company_words[c]
+        ]
+        if tail:
+            names = [n for iri in self.industries(tail, head) for n in self._industry_names[iri]]
+            companies = [
+                c
+                for c in companies
+                if set(tail) <= self._company_words[c]
+                or any(len(set(n) & self._company_words[c]) >= _MIN_SHARED * len(n) for n in names)
+            ]
+        return companies[0] if len(companies) == 1 else None
+
+
+def _contains(name: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(name[i : i + n] == part for i in range(len(name) - n + 1))

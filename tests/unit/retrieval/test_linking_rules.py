@@ -1,0 +1,100 @@
+"""The entity linker's rules, each on a tiny knowledge base made here."""
+
+from __future__ import annotations
+
+from ontology.records import NodeRecord, RelRecord
+from ontology.text import fold
+from retrieval.evaluation import GoldExample, split_gold
+from retrieval.linking import EntityLinker, company_parks
+from retrieval.linking_rules import site_phrases
+from retrieval.linking_text import language, words
+
+ID = "https://w3id.org/symbiosis/id/"
+PARK = ID + "park/p"
+
+
+def node(kind: str, slug: str, label: str, synonyms: tuple[str, ...] = (), vi: tuple[str, ...] = ()) -> NodeRecord:
+    names = sorted({fold(n) for n in (label, *synonyms, *vi)})
+    props = {"label_en": label, "synonyms_en": list(synonyms), "synonyms_vi": list(vi), "names": names}
+    return NodeRecord(f"{ID}{kind.lower()}/{slug}", kind, props)
+
+
+NODES = [
+    node("Industry", "cement", "Cement manufacturing", ("cement plant",)),
+    node("Industry", "power-coal", "Coal-fired power generation", ("coal power plant",)),
+    node("Industry", "refining", "Petroleum refining", ("oil refinery",)),
+    node("Material", "coal", "Coal", vi=("than",)),
+    node("Material", "beer", "Beer"),
+    node("Material", "cardboard", "Cardboard", vi=("giấy bìa",)),
+    node("Material", "steam", "Steam", vi=("hơi",)),
+    node("Park", "p", "Portside Industrial Park"),
+    node("Company", "refinery", "Portside oil refinery (Acme Oil)"),
+    node("Company", "station", "Portside Power Station"),
+    node("Company", "neste", "Nestor Porvoo cracker"),
+]
+RELS = [RelRecord("IN_PARK", f"{ID}company/{c}", PARK) for c in ("refinery", "station", "neste")]
+
+
+def linked(text: str, park: str | None = None) -> set[str]:
+    linker = EntityLinker(NODES, company_parks=company_parks(RELS))
+    [found] = linker.link([text], parks=[park])
+    return {m.entity_iri.removeprefix(ID) for m in found}
+
+
+def test_plural_head_noun_names_the_industry() -> None:
+    assert "industry/cement" in linked("Fly ash is sold to cement plants in the region.")
+    assert "industry/cement" in linked("The coast has steel, cement and paper works.")
+
+
+def test_hyphenated_adjective_is_not_the_material_but_names_the_industry() -> None:
+    found = linked("It was long a coal-fired station burning imported fuel.")
+    assert "material/coal" not in found
+    assert "industry/power-coal" in found
+    assert "material/coal" in linked("The station burns coal from the port.")
+
+
+def test_definite_site_in_a_park_is_the_parks_company() -> None:
+    found = linked("A pipeline brought lake water to the new refinery in 1961.", PARK)
+    assert "company/refinery" in found and "industry/refining" not in found
+    assert "company/station" in linked("The refinery sends cooling water to the power station.", PARK)
+    # without the park context, or for an indefinite site, nothing is guessed
+    assert "company/refinery" not in linked("A pipeline brought lake water to the new refinery in 1961.")
+    assert "company/refinery" not in linked("The region has an oil refinery and a port.", PARK)
+
+
+def test_capitalised_word_keeps_its_plural_s() -> None:
+    assert "material/beer" not in linked("Van Beers and colleagues compared the two regions.")
+    assert "material/beer" in linked("The brewery sells beers and spent grain.")
+
+
+def test_vietnamese_names_need_their_marks_and_a_vietnamese_passage() -> None:
+    assert "material/cardboard" in linked("Các doanh nghiệp thu gom giấy bìa và nhựa để tái chế trong khu.")
+    assert "material/cardboard" not in linked("Các doanh nghiệp thu gom giấy bia và nhựa để tái chế trong khu.")
+    assert "material/coal" not in linked("The plant is larger than the one next to it and uses more water.")
+    # a single Vietnamese syllable is mostly part of a compound: "lò hơi" is a boiler, not steam
+    assert "material/steam" not in linked("Tro từ lò hơi của nhà máy được dùng làm gạch không nung.")
+
+
+def test_leading_proper_name_of_a_company_is_a_short_name_when_capitalised() -> None:
+    assert "company/neste" in linked("Nestor and its neighbours studied heat exports.", PARK)
+    assert "company/neste" not in linked("a nestor of the industry spoke first.", PARK)
+
+
+def test_site_phrases_read_determiners_and_coordination() -> None:
+    [p] = site_phrases(words("Slag goes to CSBP's ammonia plant."))
+    assert p.definite and p.groups == (("ammonia",),)
+    [p] = site_phrases(words("It holds cement and lime plants."))
+    assert not p.definite and p.groups == (("cement",), ("lime",))
+
+
+def test_language_is_told_from_marks_and_function_words() -> None:
+    assert language(words("Tro bay từ nhà máy nhiệt điện được dùng làm xi măng.")) == "vi"
+    assert language(words("The ash from the power station goes to the cement plant.")) == "en"
+    assert language(words("tro bay")) == ""
+
+
+def test_gold_splits_by_id() -> None:
+    gold = [GoldExample(f"g{n:03d}", "x", frozenset()) for n in (1, 110, 111, 207)]
+    assert [g.id for g in split_gold(gold, "dev")] == ["g001", "g110"]
+    assert [g.id for g in split_gold(gold, "test")] == ["g111", "g207"]
+    assert len(split_gold(gold, "all")) == 4
