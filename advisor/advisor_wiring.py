@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from advisor.backtest import CaseResult, backtest
 from advisor.facts import GraphFacts, hide_parks, load_facts
 from advisor.opportunities import ParkAdvice, advise
@@ -25,9 +27,14 @@ def _facts(client: GraphClient) -> GraphFacts:
 
 
 def advise_parks(
-    settings: Settings, parks: list[ParkFile], *, top_k: int = 20, holdout: tuple[str, ...] = ()
+    settings: Settings,
+    parks: list[ParkFile],
+    *,
+    top_k: int = 20,
+    holdout: tuple[str, ...] = (),
+    on_park: Callable[[int, int, str], None] | None = None,
 ) -> list[ParkAdvice]:
-    """Opportunity lists for several parks (the facts are read once)."""
+    """Opportunity lists for several parks (the facts are read once); ``on_park(done, total, name)`` after each."""
     lexicon = Lexicon(knowledge_records().nodes)
     with graph_client(settings) as client:
         facts = _facts(client)
@@ -36,6 +43,8 @@ def advise_parks(
             hidden = tuple(entity_iri(h) for h in (*holdout, *park.holdout))
             view = hide_parks(client, facts, list(hidden)) if hidden else facts
             results.append(advise(view, lexicon, park, top_k=top_k, holdout=hidden))
+            if on_park is not None:
+                on_park(len(results), len(parks), park.name)
     return results
 
 

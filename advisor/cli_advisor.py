@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import typer
+from rich.console import Console
 
 from advisor import advisor_wiring as aw
 from advisor.cli_common import settings_from_env
@@ -31,7 +32,17 @@ def opportunities(
         raise typer.BadParameter("xlsx needs -o FILE", param_hint="--format")
     settings = settings_from_env()
     parks = [read_park_file(p) for p in park_files]  # all files are checked before any work
-    results = aw.advise_parks(settings, parks, top_k=top, holdout=tuple(holdout))
+    if len(parks) > 1:
+        from rich.progress import Progress
+
+        with Progress(transient=False, console=Console(stderr=True)) as bar:
+            task = bar.add_task("parks", total=len(parks))
+            results = aw.advise_parks(
+                settings, parks, top_k=top, holdout=tuple(holdout),
+                on_park=lambda done, _total, name: bar.update(task, completed=done, description=name[:40]),
+            )  # fmt: skip
+    else:
+        results = aw.advise_parks(settings, parks, top_k=top, holdout=tuple(holdout))
     for path, advice in zip(park_files, results, strict=True):
         body = render(advice, fmt)
         if output is None:

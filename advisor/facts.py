@@ -91,6 +91,7 @@ class GraphFacts:
     sources: dict[str, dict[str, Any]]
     hidden_parks: frozenset[str] = frozenset()
     uses_by_material: dict[str, list[UseFact]] = field(default_factory=dict)
+    _ancestors: dict[tuple[str, int], list[tuple[str, int]]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, list[UseFact]] = defaultdict(list)
@@ -99,7 +100,10 @@ class GraphFacts:
         object.__setattr__(self, "uses_by_material", dict(index))
 
     def ancestors(self, material: str, depth: int = 3) -> list[tuple[str, int]]:
-        """The material and its more general kinds, with the number of KIND_OF hops."""
+        """The material and its more general kinds, with the number of KIND_OF hops (cached; do not modify)."""
+        cached = self._ancestors.get((material, depth))
+        if cached is not None:
+            return cached
         out, frontier, seen = [(material, 0)], [material], {material}
         for d in range(1, depth + 1):
             nxt = []
@@ -111,6 +115,7 @@ class GraphFacts:
                         nxt.append(parent)
                         out.append((parent, d))
             frontier = nxt
+        self._ancestors[(material, depth)] = out
         return out
 
     def without(self, parks: set[str], park_sources: set[str], park_exchanges: set[str]) -> GraphFacts:

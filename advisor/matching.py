@@ -7,28 +7,41 @@ Three kinds of evidence, all read from the graph (`advisor.facts`):
 - ``precedent``: a documented exchange elsewhere went from a similar industry to a similar industry.
 
 Outputs are inferred from the tenant's industry processes unless the tenant declares its outputs, which then
-replace them; the same holds for inputs.
+replace them; the same holds for inputs. A hotter heat or steam supply also serves a colder heat demand (energy
+cascade, `advisor.chains.HEAT_CASCADE`, fit 0.85).
+
+Scale: tenants with the same profile (industries, declared processes and flows) have the same evidence, so the
+evidence is gathered once per pair of profiles and then expanded to tenants, keeping for each provider and
+output only the `RECEIVERS_PER_OUTPUT` receivers with the strongest evidence (nearest first among equals).
+Without the pruning a park of n tenants has O(n^2) candidates; with it O(n).
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from advisor.chains import cascade_targets
 from advisor.facts import ExchangeFact, GraphFacts, UseFact
 from advisor.resolve import ResolvedCompany
+from advisor.scoring import evidence_score
 
-__all__ = ["Candidate", "Evidence", "find_candidates", "industry_similarity"]
+__all__ = ["RECEIVERS_PER_OUTPUT", "Candidate", "Evidence", "find_candidates", "industry_similarity"]
 
 EXCHANGEABLE_KINDS = ("waste", "by-product", "energy", "water", "service")
 _CATEGORY = {"energy": "energy", "water": "water", "service": "service"}
+RECEIVERS_PER_OUTPUT = 20  # receivers kept per provider and output material before scoring
+CASCADE_FIT = 0.85
+PRODUCT_FIT = 0.6  # a neighbour's main product supplied by pipe or conveyor (a normal trade, hence lower)
+_SORT_BY_DISTANCE_MAX = 200  # receivers of one profile sorted by distance only up to this many
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """One reason to suggest an exchange."""
 
-    type: str  # need | use | precedent
+    type: str  # need | use | precedent | chain
     id: str
     fit: float
     detail: str
@@ -46,11 +59,14 @@ class Candidate:
     material: str
     category: str
     evidence: list[Evidence] = field(default_factory=list)
+    via: ResolvedCompany | None = None  # the intermediary of a chain
+    legs: tuple[Candidate, ...] = ()  # a chain's two direct legs
+    key: tuple[str, str, str, str] = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> tuple[str, str, str]:
-        """Provider id, receiver id, material IRI."""
-        return (self.provider.company.id, self.receiver.company.id, self.material)
+    def __post_init__(self) -> None:
+        # provider id, receiver id, material IRI, intermediary id ("" for a direct exchange)
+        via = self.via.company.id if self.via else ""
+        self.key = (self.provider.company.id, self.receiver.company.id, self.material, via)
 
 
 def industry_similarity(facts: GraphFacts, a: str, b: str) -> float:
@@ -73,7 +89,8 @@ def industry_similarity(facts: GraphFacts, a: str, b: str) -> float:
     return 0.0
 
 
-def _processes(facts: GraphFacts, c: ResolvedCompany) -> set[str]:
+def processes_of(facts: GraphFacts, c: ResolvedCompany) -> set[str]:
+    """The tenant's declared processes and those of its industries."""
     procs = set(c.processes)
     for ind in c.industries:
         fact = facts.industries.get(ind)
@@ -95,6 +112,18 @@ def _outputs(facts: GraphFacts, c: ResolvedCompany, processes: set[str]) -> set[
     return out
 
 
+def _products(facts: GraphFacts, c: ResolvedCompany, processes: set[str]) -> set[str]:
+    """Main products (kind "resource") of the tenant's processes, unless it declares its outputs."""
+    if any(f.material for f in c.outputs):
+        return set()
+    return {
+        m
+        for p in processes
+        for m in facts.process_outputs.get(p, ())
+        if (fact := facts.materials.get(m)) and fact.kind == "resource"
+    }
+
+
 def _inputs(facts: GraphFacts, c: ResolvedCompany, processes: set[str]) -> set[str]:
     declared = {f.material for f in c.inputs if f.material}
     if declared:
@@ -107,44 +136,112 @@ def _category(facts: GraphFacts, material: str) -> str:
     return _CATEGORY.get(fact.kind if fact else "", "material")
 
 
-def find_candidates(facts: GraphFacts, companies: list[ResolvedCompany]) -> list[Candidate]:
-    """All candidate exchanges among ``companies`` with their evidence (unscored)."""
-    tenants = [c for c in companies if c.resolved]
+def _profile(c: ResolvedCompany) -> tuple[tuple[str, ...], ...]:
+    """What the evidence depends on: tenants with equal profiles get equal evidence."""
+    return (
+        tuple(sorted(c.industries)),
+        tuple(sorted(c.processes)),
+        tuple(sorted({f.material for f in c.outputs if f.material})),
+        tuple(sorted({f.material for f in c.inputs if f.material})),
+    )
+
+
+def find_candidates(
+    facts: GraphFacts, companies: list[ResolvedCompany], *, limit: int = RECEIVERS_PER_OUTPUT
+) -> list[Candidate]:
+    """Candidate exchanges among ``companies`` with their evidence (unscored), ``limit`` receivers per output."""
+    groups: dict[tuple[tuple[str, ...], ...], list[ResolvedCompany]] = defaultdict(list)
+    for c in companies:
+        if c.resolved:
+            groups[_profile(c)].append(c)
+    members = {g[0].company.id: g for g in groups.values()}
+    reps = [g[0] for g in groups.values()]
+    return _expand(_profile_candidates(facts, reps, members), members, limit)
+
+
+def _profile_candidates(
+    facts: GraphFacts, reps: list[ResolvedCompany], members: dict[str, list[ResolvedCompany]]
+) -> list[Candidate]:
+    """Candidates between profile representatives (a profile may supply itself when it has two tenants)."""
     found: dict[tuple[str, str, str], Candidate] = {}
 
     def add(p: ResolvedCompany, r: ResolvedCompany, material: str, category: str, ev: Evidence) -> None:
+        if p.company.id == r.company.id and len(members[p.company.id]) < 2:
+            return
         key = (p.company.id, r.company.id, material)
         if key not in found:
             found[key] = Candidate(p, r, material, category)
         found[key].evidence.append(ev)
 
     # receivers indexed by what they take: a needed material, or a process/industry a use points to
-    procs = {c.company.id: _processes(facts, c) for c in tenants}
+    procs = {c.company.id: processes_of(facts, c) for c in reps}
     by_need: dict[str, list[ResolvedCompany]] = defaultdict(list)
     by_target: dict[str, list[ResolvedCompany]] = defaultdict(list)
-    for r in tenants:
+    for r in reps:
         for m in _inputs(facts, r, procs[r.company.id]):
             by_need[m].append(r)
         for t in (*procs[r.company.id], *r.industries):
             by_target[t].append(r)
 
-    for p in tenants:
+    for p in reps:
         for m in sorted(_outputs(facts, p, procs[p.company.id])):
             category = _category(facts, m)
             for general, hops in facts.ancestors(m):
                 for r in by_need.get(general, ()):
-                    if r.company.id != p.company.id:
-                        path = (m, general) if hops else (m,)
-                        add(p, r, m, category, Evidence("need", general, 1.0 - 0.1 * hops, "input of", path=path))
+                    path = (m, general) if hops else (m,)
+                    add(p, r, m, category, Evidence("need", general, 1.0 - 0.1 * hops, "input of", path=path))
                 for use in facts.uses_by_material.get(general, ()):
                     for r in by_target.get(use.target, ()):
-                        if r.company.id != p.company.id:
-                            fit = (0.9 if use.target in procs[r.company.id] else 0.8) - 0.1 * hops
-                            add(p, r, m, category, _use_evidence(use, fit, m, general))
+                        fit = (0.9 if use.target in procs[r.company.id] else 0.8) - 0.1 * hops
+                        add(p, r, m, category, _use_evidence(use, fit, m, general))
+            for colder in cascade_targets(facts, m):
+                for r in by_need.get(colder, ()):
+                    detail = "lower-temperature heat demand (energy cascade)"
+                    add(p, r, m, category, Evidence("need", colder, CASCADE_FIT, detail, path=(m, colder)))
+        for m in sorted(_products(facts, p, procs[p.company.id])):
+            for general, hops in facts.ancestors(m):
+                for r in by_need.get(general, ()):
+                    path = (m, general) if hops else (m,)
+                    ev = Evidence("need", general, PRODUCT_FIT - 0.1 * hops, "input of (product supply)", path=path)
+                    add(p, r, m, "material", ev)
 
+    similarity: dict[tuple[str, tuple[str, ...]], float] = {}
     for ex in facts.exchanges:
-        _add_precedent(facts, tenants, ex, add)
+        _add_precedent(facts, reps, ex, add, similarity)
     return _merge_related(facts, list(found.values()))
+
+
+def _km(a: ResolvedCompany, b: ResolvedCompany) -> float:
+    ca, cb = a.company, b.company
+    if None in (ca.lat, ca.lon, cb.lat, cb.lon):
+        return math.inf
+    dx = (cb.lon - ca.lon) * math.cos(math.radians((ca.lat + cb.lat) / 2))  # type: ignore[operator]
+    return math.hypot(dx, cb.lat - ca.lat)  # type: ignore[operator]
+
+
+def _expand(candidates: list[Candidate], members: dict[str, list[ResolvedCompany]], limit: int) -> list[Candidate]:
+    """Tenant-level candidates: for each provider and material, the ``limit`` receivers with the best evidence."""
+    by_output: dict[tuple[str, str], list[tuple[float, Candidate]]] = defaultdict(list)
+    for c in candidates:
+        by_output[(c.provider.company.id, c.material)].append((evidence_score(c), c))
+    out: list[Candidate] = []
+    for (rep, _material), group in by_output.items():
+        group.sort(key=lambda sc: (-sc[0], sc[1].receiver.company.id))
+        for p in members[rep]:
+            taken = 0
+            for _, c in group:
+                pool = members[c.receiver.company.id]
+                if len(pool) <= _SORT_BY_DISTANCE_MAX:
+                    key = lambda r, p=p: (_km(p, r), -r.confidence, r.company.id)  # noqa: E731
+                    receivers = sorted((r for r in pool if r is not p), key=key)
+                else:  # a very large profile: in file order
+                    receivers = [r for r in pool[: limit + 1] if r is not p]
+                for r in receivers[: limit - taken]:
+                    out.append(Candidate(p, r, c.material, c.category, c.evidence))
+                taken += min(len(receivers), limit - taken)
+                if taken >= limit:
+                    break
+    return sorted(out, key=lambda c: c.key)
 
 
 def _merge_related(facts: GraphFacts, candidates: list[Candidate]) -> list[Candidate]:
@@ -175,9 +272,18 @@ def _use_evidence(use: UseFact, fit: float, material: str, general: str) -> Evid
     return Evidence("use", use.iri, round(fit, 3), use.target_label, sources=use.sources + use.precedents, path=path)
 
 
-def _add_precedent(facts: GraphFacts, tenants: list[ResolvedCompany], ex: ExchangeFact, add: object) -> None:
+def _add_precedent(
+    facts: GraphFacts,
+    tenants: list[ResolvedCompany],
+    ex: ExchangeFact,
+    add: object,
+    cache: dict[tuple[str, tuple[str, ...]], float],
+) -> None:
     def best(c: ResolvedCompany, industries: tuple[str, ...]) -> float:
-        return max((industry_similarity(facts, a, b) for a in c.industries for b in industries), default=0.0)
+        key = (c.company.id, industries)
+        if key not in cache:
+            cache[key] = max((industry_similarity(facts, a, b) for a in c.industries for b in industries), default=0.0)
+        return cache[key]
 
     providers = [(c, s) for c in tenants if (s := best(c, ex.provider_industries)) > 0]
     if not providers:
@@ -185,8 +291,6 @@ def _add_precedent(facts: GraphFacts, tenants: list[ResolvedCompany], ex: Exchan
     receivers = [(c, s) for c in tenants if (s := best(c, ex.receiver_industries)) > 0]
     for p, sp in providers:
         for r, sr in receivers:
-            if p.company.id == r.company.id:
-                continue
             ev = Evidence(
                 "precedent",
                 ex.iri,

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.chains import find_chains
 from advisor.facts import GraphFacts
+from advisor.impacts import estimate
 from advisor.matching import Candidate, find_candidates
 from advisor.parkfile import ParkFile
 from advisor.resolve import ResolvedCompany, resolve_company
@@ -40,6 +42,7 @@ class Opportunity:
     evidence: list[dict[str, Any]]
     flags: list[str]
     impacts: dict[str, Any]
+    via: str | None = None
 
     def as_dict(self, names: dict[str, str]) -> dict[str, Any]:
         """The documented JSON shape of one opportunity."""
@@ -49,6 +52,8 @@ class Opportunity:
             "to": self.receiver,
             "from_name": names.get(self.provider, self.provider),
             "to_name": names.get(self.receiver, self.receiver),
+            "via": self.via,
+            "via_name": names.get(self.via, self.via) if self.via else None,
             "flow": self.material_label,
             "material": compact_iri(self.material),
             "category": self.category,
@@ -119,6 +124,11 @@ def _label(facts: GraphFacts, iri: str) -> str:
 
 
 def _evidence(facts: GraphFacts, c: Candidate) -> list[dict[str, Any]]:
+    if c.via is not None:  # the chain itself, then the evidence of each leg
+        ev = c.evidence[0]
+        row = {"type": "chain", "id": ev.id, "summary": f"chain: {ev.detail}",
+               "path": [compact_iri(p) for p in ev.path], "source": []}  # fmt: skip
+        return [row, *_evidence(facts, c.legs[0])[:3], *_evidence(facts, c.legs[1])[:3]]
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     for ev in sorted(c.evidence, key=lambda e: (-e.fit, e.type, e.id)):
@@ -147,6 +157,12 @@ def _justification(facts: GraphFacts, c: Candidate, f: Features, evidence: list[
     """Grounded prose: every name and number comes from the candidate and its evidence."""
     p, r = c.provider.company.name, c.receiver.company.name
     material = _label(facts, c.material)
+    if c.via is not None:
+        onward = _label(facts, c.legs[1].material)
+        return (
+            f"{p} could send {material} to {c.via.company.name}, which turns it into {onward} for {r}. "
+            f"Both steps are suggestions of their own: {evidence[0]['summary'].removeprefix('chain: ')}."
+        )
     parts = [f"{p} could supply {material} to {r}."]
     fits = [e for e in evidence if e["type"] in ("use", "need")]
     if fits:
@@ -174,9 +190,10 @@ def _flags(facts: GraphFacts, c: Candidate) -> list[str]:
         flags.append(
             f"hazardous waste{code}{vn}: in Viet Nam only licensed transport and treatment (Circular 02/2022/TT-BTNMT)"
         )
-    if not any(e.type == "precedent" for e in c.evidence):
+    evidence = [e for leg in c.legs for e in leg.evidence] if c.via is not None else c.evidence
+    if not any(e.type == "precedent" for e in evidence):
         flags.append("no documented precedent: technical fit only, check with both companies")
-    if c.provider.confidence < 0.8 or c.receiver.confidence < 0.8:
+    if min(x.confidence for x in (c.provider, c.receiver, *([c.via] if c.via else []))) < 0.8:
         flags.append("industry matched with low confidence: confirm the tenants' activities")
     return flags
 
@@ -197,20 +214,27 @@ def advise(
     opportunities = []
     for position, (features, c) in enumerate(scored[:top_k], 1):
         evidence = _evidence(facts, c)
+        label = _label(facts, c.material)
+        if c.via is not None:
+            label = f"{label} via {c.via.company.name} as {_label(facts, c.legs[1].material)}"
+        impacts = estimate(facts, c.provider, c.via or c.receiver, c.material)
+        if c.via is not None and impacts.get("estimated"):
+            impacts["assumptions"].append("Counted once, for the residue sent to the intermediary.")
         opportunities.append(
             Opportunity(
                 rank=position,
                 provider=c.provider.company.id,
                 receiver=c.receiver.company.id,
                 material=c.material,
-                material_label=_label(facts, c.material),
+                material_label=label,
                 category=c.category,
                 score=features.score,
                 features=features,
                 justification=_justification(facts, c, features, evidence),
                 evidence=evidence,
                 flags=_flags(facts, c),
-                impacts={"estimated": False, "reason": "impact ranges are not computed yet"},
+                impacts=impacts,
+                via=c.via.company.id if c.via else None,
             )
         )
     return ParkAdvice(park, companies, opportunities, len(scored), holdout)
@@ -219,12 +243,11 @@ def advise(
 def rank(
     facts: GraphFacts, lexicon: Lexicon, park: ParkFile
 ) -> tuple[list[ResolvedCompany], list[tuple[Features, Candidate]]]:
-    """Resolve the tenants, find and score every candidate; best first (ties broken by ids)."""
+    """Resolve the tenants, find and score the candidates and the chains through them; best first (ties by ids)."""
     companies = [resolve_company(lexicon, c) for c in park.companies]
-    scored = sorted(
-        ((score_candidate(facts, c), c) for c in find_candidates(facts, companies)),
-        key=lambda fc: (-fc[0].score, fc[1].key),
-    )
+    cache: dict[int, tuple] = {}
+    direct = [(score_candidate(facts, c, cache), c) for c in find_candidates(facts, companies)]
+    scored = sorted(direct + find_chains(facts, direct), key=lambda fc: (-fc[0].score, fc[1].key))
     return companies, diversify(scored)
 
 
@@ -234,23 +257,27 @@ def diversify(scored: list[tuple[Features, Candidate]]) -> list[tuple[Features, 
     Each earlier suggestion with the same provider and material, or the same receiver and material, multiplies
     the score by `DIVERSITY_DECAY` (0.85): the tenth "steam from the power plant" ranks below a different idea.
     """
-    from dataclasses import replace
-
     seen: dict[tuple[str, str, str], int] = {}
     out = []
     for features, c in scored:
-        repeats = seen.get(("p", c.provider.company.id, c.material), 0) + seen.get(
-            ("r", c.receiver.company.id, c.material), 0
-        )
-        out.append((replace(features, score=round(features.score * DIVERSITY_DECAY**repeats, 4)), c))
-        for key in (("p", c.provider.company.id, c.material), ("r", c.receiver.company.id, c.material)):
-            seen[key] = seen.get(key, 0) + 1
+        pkey, rkey = ("p", c.provider.company.id, c.material), ("r", c.receiver.company.id, c.material)
+        repeats = seen.get(pkey, 0) + seen.get(rkey, 0)
+        if repeats:
+            features = features.with_score(round(features.score * DIVERSITY_DECAY**repeats, 4))
+        out.append((features, c))
+        seen[pkey] = seen.get(pkey, 0) + 1
+        seen[rkey] = seen.get(rkey, 0) + 1
     return sorted(out, key=lambda fc: (-fc[0].score, fc[1].key))
 
 
 def ranked_pairs(facts: GraphFacts, lexicon: Lexicon, park: ParkFile) -> list[tuple[str, str]]:
-    """Directed (provider, receiver) pairs in rank order, each pair once: what the backtest scores."""
+    """Directed (provider, receiver) pairs in rank order, each pair once: what the backtest scores.
+
+    Chains are left out: the documented cases list direct exchanges, and each leg of a chain is ranked itself.
+    """
     seen: dict[tuple[str, str], None] = {}
     for _, c in rank(facts, lexicon, park)[1]:
+        if c.via is not None:
+            continue
         seen.setdefault((c.provider.company.id, c.receiver.company.id), None)
     return list(seen)

@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+from advisor.impacts import summary
 from advisor.opportunities import ParkAdvice
 from advisor.scoring import WEIGHTS
 
@@ -37,14 +38,14 @@ def render(advice: ParkAdvice, fmt: str) -> bytes:
 def _csv(data: dict[str, Any]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["rank", "from", "from_name", "to", "to_name", "flow", "material", "category", "score",
-                "precedent", "precedent_parks", "technical_fit", "flags", "justification"])  # fmt: skip
+    w.writerow(["rank", "from", "from_name", "to", "to_name", "via", "flow", "material", "category", "score",
+                "precedent", "precedent_parks", "technical_fit", "impacts", "flags", "justification"])  # fmt: skip
     for o in data["opportunities"]:
         f = o["features"]
         w.writerow(
-            [o["rank"], o["from"], o["from_name"], o["to"], o["to_name"], o["flow"], o["material"], o["category"],
-             o["score"], f["precedent"], ";".join(f["precedent_parks"]), f["technical_fit"], " | ".join(o["flags"]),
-             o["justification"]]
+            [o["rank"], o["from"], o["from_name"], o["to"], o["to_name"], o.get("via") or "", o["flow"],
+             o["material"], o["category"], o["score"], f["precedent"], ";".join(f["precedent_parks"]),
+             f["technical_fit"], summary(o["impacts"]), " | ".join(o["flags"]), o["justification"]]
         )  # fmt: skip
     return buf.getvalue()
 
@@ -58,19 +59,23 @@ def _markdown(data: dict[str, Any]) -> str:
         f"{park['companies']} tenants, {len(park['resolved'])} matched to the knowledge base; "
         f"{park['candidates_considered']} candidate exchanges considered, the best {len(ops)} below.",
         "",
-        "| # | from | to | flow | category | score | precedents (parks) | flags |",
-        "|---|---|---|---|---|---|---|---|",
+        "| # | from | to | flow | category | score | precedents (parks) | impact (low-high) | flags |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for o in ops:
         parks = len(o["features"]["precedent_parks"])
         flags = "; ".join(o["flags"]) or "-"
         lines.append(
             f"| {o['rank']} | {o['from_name']} | {o['to_name']} | {o['flow']} | {o['category']} | "
-            f"{o['score']:.3f} | {parks} | {flags} |"
+            f"{o['score']:.3f} | {parks} | {summary(o['impacts'])} | {flags} |"
         )
     lines += ["", "## Evidence", ""]
     for o in ops:
         lines += [f"### {o['rank']}. {o['from_name']} -> {o['to_name']}: {o['flow']}", "", o["justification"], ""]
+        imp = o["impacts"]
+        if imp.get("estimated"):
+            lines.append(f"- impact estimate ({imp['basis']}): {summary(imp)}. {' '.join(imp['assumptions'])} "
+                         f"(sources: {'; '.join(imp['sources'])})")  # fmt: skip
         for e in o["evidence"]:
             src = "; ".join(e["source"]) or ("knowledge base: process inputs" if e["type"] == "need" else "none listed")
             lines.append(f"- {e['type']} `{e['id']}`: {e['summary']} (source: {src})")

@@ -11,6 +11,7 @@ import math
 from html import escape
 from typing import Any
 
+from advisor.impacts import summary
 from advisor.scoring import WEIGHTS
 
 __all__ = ["network_svg", "render_html", "render_xlsx"]
@@ -71,7 +72,7 @@ def render_html(data: dict[str, Any]) -> str:
     rows = "\n".join(
         f"<tr><td>{o['rank']}</td><td>{e(o['from_name'])}</td><td>{e(o['to_name'])}</td><td>{e(o['flow'])}</td>"
         f"<td>{e(o['category'])}</td><td>{o['score']:.3f}</td><td>{len(o['features']['precedent_parks'])}</td>"
-        f"<td>{e('; '.join(o['flags'])) or '-'}</td></tr>"
+        f"<td>{e(summary(o['impacts']))}</td><td>{e('; '.join(o['flags'])) or '-'}</td></tr>"
         for o in ops
     )
     sections = []
@@ -83,9 +84,17 @@ def render_html(data: dict[str, Any]) -> str:
             for ev in o["evidence"]
         )
         features = ", ".join(f"{e(k)} {e(str(v))}" for k, v in o["features"].items())
+        imp = o["impacts"]
+        impact = (
+            f"<p><small>impact estimate ({e(imp['basis'])}): {e(summary(imp))}. {e(' '.join(imp['assumptions']))} "
+            f"Sources: {e('; '.join(imp['sources']))}</small></p>"
+            if imp.get("estimated")
+            else ""
+        )
         sections.append(
             f"<section><h3>{o['rank']}. {e(o['from_name'])} → {e(o['to_name'])}: {e(o['flow'])}</h3>"
-            f"<p>{e(o['justification'])}</p><p><small>features: {features}</small></p><ul>{items}</ul></section>"
+            f"<p>{e(o['justification'])}</p>{impact}<p><small>features: {features}</small></p><ul>{items}</ul>"
+            "</section>"
         )
     unresolved = "".join(
         f"<li>{e(u['id'])} {e(u['name'])}: {e('; '.join(u['problems']) or 'no industry found')}</li>"
@@ -106,7 +115,7 @@ evidence behind it. Scores compare suggestions within this park; they are not pr
 <h2>Proposed exchanges</h2>
 {network_svg(data)}
 <table><thead><tr><th>#</th><th>from</th><th>to</th><th>flow</th><th>category</th><th>score</th>
-<th>precedent parks</th><th>flags</th></tr></thead><tbody>
+<th>precedent parks</th><th>impact (low-high)</th><th>flags</th></tr></thead><tbody>
 {rows}
 </tbody></table>
 <h2>Evidence for each suggestion</h2>
@@ -124,12 +133,13 @@ def render_xlsx(data: dict[str, Any]) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "opportunities"
-    ws.append(["rank", "from", "from_name", "to", "to_name", "flow", "material", "category", "score", "precedent",
-               "technical_fit", "flags", "justification"])  # fmt: skip
+    ws.append(["rank", "from", "from_name", "to", "to_name", "via", "flow", "material", "category", "score",
+               "precedent", "technical_fit", "impacts", "flags", "justification"])  # fmt: skip
     for o in data["opportunities"]:
         f = o["features"]
-        ws.append([o["rank"], o["from"], o["from_name"], o["to"], o["to_name"], o["flow"], o["material"],
-                   o["category"], o["score"], f["precedent"], f["technical_fit"], "; ".join(o["flags"]),
+        ws.append([o["rank"], o["from"], o["from_name"], o["to"], o["to_name"], o.get("via") or "", o["flow"],
+                   o["material"], o["category"], o["score"], f["precedent"], f["technical_fit"],
+                   summary(o["impacts"]) if o["impacts"].get("estimated") else "", "; ".join(o["flags"]),
                    o["justification"]])  # fmt: skip
     ev = wb.create_sheet("evidence")
     ev.append(["rank", "type", "id", "summary", "source"])

@@ -10,17 +10,25 @@ score = resolution x (w_precedent * precedent + w_fit * technical_fit + w_quanti
 - ``quantity`` (0-1): min/max of declared supply and demand in the same unit family; 0.5 when unknown.
 - ``distance`` (0-1): exp(-km / 15) from coordinates; 0.5 when unknown.
 - ``resolution`` (0-1): the lower confidence of the two tenants' industry resolution.
+
+Before scoring, candidates are pruned to the `advisor.matching.RECEIVERS_PER_OUTPUT` (20) receivers per provider
+and output with the best `evidence_score` (the precedent and technical-fit terms). A chain through an
+intermediary (`advisor.chains`) scores `chain_discount` x the lower of its two legs' scores; an energy cascade
+(hotter supply, colder demand) has technical fit `advisor.matching.CASCADE_FIT` (0.85).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from advisor.facts import GraphFacts
-from advisor.matching import Candidate
 
-__all__ = ["WEIGHTS", "Features", "score_candidate"]
+if TYPE_CHECKING:
+    from advisor.matching import Candidate
+
+__all__ = ["WEIGHTS", "Features", "evidence_score", "score_candidate"]
 
 WEIGHTS = {
     "precedent": 0.45,
@@ -30,6 +38,7 @@ WEIGHTS = {
     "hazard_penalty": 0.10,
     "precedent_scale": 1.5,
     "distance_km_scale": 15.0,
+    "chain_discount": 0.8,
 }
 UNKNOWN = 0.5
 
@@ -47,6 +56,13 @@ class Features:
     resolution: float
     hazardous: bool
     score: float
+
+    def with_score(self, score: float) -> Features:
+        """A copy with another score (faster than dataclasses.replace, which matters for large parks)."""
+        return Features(
+            self.precedent, self.precedent_parks, self.technical_fit, self.quantity, self.distance_km,
+            self.distance, self.resolution, self.hazardous, score,
+        )  # fmt: skip
 
     def as_dict(self) -> dict[str, object]:
         """Plain values for JSON."""
@@ -81,15 +97,36 @@ def _quantity(facts: GraphFacts, c: Candidate) -> float | None:
     return min(s, d) / max(s, d) if max(s, d) > 0 else None
 
 
-def score_candidate(facts: GraphFacts, c: Candidate) -> Features:
-    """Compute the features and the score of one candidate."""
+def _evidence_terms(c: Candidate) -> tuple[tuple[str, ...], float, float]:
     by_park: dict[str, float] = {}
     for ev in c.evidence:
         if ev.type == "precedent" and ev.park:
             by_park[ev.park] = max(by_park.get(ev.park, 0.0), ev.fit)
     precedent = 1 - math.exp(-sum(by_park.values()) / WEIGHTS["precedent_scale"])
     fit = max((ev.fit for ev in c.evidence if ev.type in ("need", "use")), default=0.0)
-    quantity = _quantity(facts, c)
+    return tuple(sorted(by_park, key=lambda p: (-by_park[p], p))), precedent, fit
+
+
+def evidence_score(c: Candidate) -> float:
+    """The evidence part of the score (precedent and technical fit), used to prune before full scoring."""
+    _, precedent, fit = _evidence_terms(c)
+    return WEIGHTS["precedent"] * precedent + WEIGHTS["technical_fit"] * fit
+
+
+def score_candidate(facts: GraphFacts, c: Candidate, cache: dict[int, tuple] | None = None) -> Features:
+    """Compute the features and the score of one candidate.
+
+    ``cache`` (by ``id`` of the evidence list, which tenants of one profile share) saves recomputing the evidence
+    terms; pass one dict per batch of candidates that stay alive while it is used.
+    """
+    if cache is None:
+        parks, precedent, fit = _evidence_terms(c)
+    else:
+        terms = cache.get(id(c.evidence))
+        if terms is None:
+            terms = cache[id(c.evidence)] = _evidence_terms(c)
+        parks, precedent, fit = terms
+    quantity = _quantity(facts, c) if c.provider.outputs and c.receiver.inputs else None
     pc, rc = c.provider.company, c.receiver.company
     km = None
     if None not in (pc.lat, pc.lon, rc.lat, rc.lon):
@@ -105,5 +142,4 @@ def score_candidate(facts: GraphFacts, c: Candidate) -> Features:
         + WEIGHTS["distance"] * (UNKNOWN if distance is None else distance)
     )
     score = resolution * raw - (WEIGHTS["hazard_penalty"] if hazardous else 0.0)
-    parks = tuple(sorted(by_park, key=lambda p: (-by_park[p], p)))
     return Features(precedent, parks, fit, quantity, km, distance, resolution, hazardous, round(max(score, 0.0), 4))

@@ -58,6 +58,34 @@ def test_every_suggestion_has_evidence_and_a_grounded_justification(facts: Graph
     assert scores == sorted(scores, reverse=True)
 
 
+def test_impacts_chains_and_categories_on_the_real_graph(facts: GraphFacts, lexicon: Lexicon, tmp_path: Path) -> None:
+    f = tmp_path / "chain.yaml"
+    f.write_text(
+        "id: c\nname: C\ncompanies:\n"
+        "  - {id: brew, name: City Brewery, industry: brewery,"
+        " outputs: [{material: brewers spent grain, quantity: 12000, unit: t/yr}]}\n"
+        "  - {id: ad, name: Biogas Co, industry: anaerobic digestion biogas plant}\n"
+        "  - {id: food, name: Noodle Factory, industry: instant noodle manufacturing}\n"
+        "  - {id: pp, name: Coal Power, industry: coal fired power station}\n"
+        "  - {id: cem, name: Cement Works, industry: cement}\n",
+        encoding="utf-8",
+    )
+    data = advise(facts, lexicon, read_park_file(f), top_k=500).as_dict()
+    ops = data["opportunities"]
+    assert {o["category"] for o in ops} >= {"material", "energy", "water"}
+    assert {o["category"] for o in ops} <= {"material", "energy", "water", "service"}
+    grain = next(o for o in ops if o["from"] == "brew" and o["to"] == "ad" and not o["via"])
+    assert grain["impacts"]["estimated"] and grain["impacts"]["basis"].startswith("declared quantity 12,000 t/yr")
+    low, high = grain["impacts"]["co2_t"]
+    assert 0 < low <= high and grain["impacts"]["sources"] and grain["impacts"]["assumptions"]
+    chains = [o for o in ops if o["via"]]
+    assert any(o["from"] == "brew" and o["via"] == "ad" for o in chains)
+    for o in chains:
+        assert o["evidence"][0]["type"] == "chain" and o["via"] not in (o["from"], o["to"])
+        path = o["evidence"][0]["path"]
+        assert path[0] == o["from"] and path[2] == o["via"] and path[-1] == o["to"]
+
+
 def test_holdout_hides_the_case_from_the_evidence(graph: GraphClient, facts: GraphFacts, lexicon: Lexicon) -> None:
     park = read_park_file(ROOT / "examples" / "kalundborg.yaml")
     seen = advise(facts, lexicon, park, top_k=200).as_dict()
