@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,12 @@ run: install
 	HF_HUB_OFFLINE=1 $(BIN)/symbiosis corpus add corpora
 	HF_HUB_OFFLINE=1 $(BIN)/symbiosis serve
 
+## Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
 ## Install everything, then lint and run the whole test suite against a real Neo4j server.
-test: install lint
+test: install lint browser
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 lint: install

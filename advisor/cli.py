@@ -12,6 +12,7 @@ import typer
 
 from advisor import wiring
 from advisor.cli_advisor import evaluate_opportunities, opportunities
+from advisor.cli_chat import register as register_chat
 from advisor.cli_common import friendly, settings_from_env
 from advisor.cli_evaluate import evaluate_app
 from advisor.cli_kg import register as register_kg
@@ -32,6 +33,7 @@ register_retrieval(app)
 app.add_typer(evaluate_app, name="evaluate")
 app.command("opportunities")(friendly(opportunities))
 evaluate_app.command("opportunities")(friendly(evaluate_opportunities))
+register_chat(app, evaluate_app)
 
 
 @db_app.command("start")

