@@ -113,3 +113,30 @@ def test_the_local_model_is_checked_and_falls_back_to_the_grounded_answer(indexe
         if a.llm["used"]:
             evidence = [a.llm["grounded"], *(f"{e.id}: {e.summary}. {e.source}" for e in a.evidence)]
             assert check_faithfulness(a.text, evidence, linker=linker, citations=len(a.evidence)).ok
+
+
+def test_opportunities_cite_report_passages_when_an_index_exists(indexed_settings: Settings) -> None:
+    from advisor.advisor_wiring import advise_parks
+    from advisor.parkfile import read_park_file
+
+    advice = advise_parks(indexed_settings, [read_park_file(ROOT / "examples" / "deep-c.yaml")], top_k=5)[0]
+    cited = [o for o in advice.opportunities if any(e["type"] == "passage" for e in o.evidence)]
+    assert cited
+    for o in cited:
+        passage = next(e for e in o.evidence if e["type"] == "passage")
+        assert "#" in passage["id"] and passage["id"] in o.justification and passage["summary"].startswith('"')
+
+
+@pytest.mark.llm
+def test_opportunity_justifications_reworded_by_the_local_model_are_checked(indexed_settings: Settings) -> None:
+    from advisor.advisor_wiring import advise_parks
+    from advisor.parkfile import read_park_file
+
+    settings = indexed_settings.model_copy(update={"llm": LLMSettings(provider="llamacpp", max_tokens=80)})
+    grounded = advise_parks(indexed_settings, [read_park_file(ROOT / "examples" / "tra-noc.yaml")], top_k=2)[0]
+    worded = advise_parks(settings, [read_park_file(ROOT / "examples" / "tra-noc.yaml")], top_k=2)[0]
+    for g, w in zip(grounded.opportunities, worded.opportunities, strict=True):
+        flag = w.flags[-1]
+        assert flag.startswith(("justification worded by", "model wording discarded"))
+        if flag.startswith("model wording discarded"):
+            assert w.justification == g.justification
