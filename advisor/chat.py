@@ -134,6 +134,9 @@ class ChatAdvisor:
                 '"what can fly ash be used for?" or "who in Kalundborg takes steam from the power station?"',
                 [],
             )
+        if p.intent == "opportunities" and park and len(p.tenants) < 2:
+            facts, _ = t.opportunities((), park_iri=park)
+            return f"Suggested exchanges between the companies the knowledge base lists for {label(park)}:", facts
         if p.intent == "opportunities":
             if len(p.tenants) < 2:
                 return (

@@ -149,7 +149,7 @@ def _tenants(question: str, entities: dict[str, list[str]], index: QuestionIndex
 def _intent(folded: str, entities: dict[str, list[str]]) -> str:
     kinds = set(entities)
     industries = len(entities.get("ind", [])) + len(entities.get("proc", []))
-    if _OPPORTUNITY.search(folded) and (industries >= 2 or "\n" in folded or "," in folded):
+    if _OPPORTUNITY.search(folded) and (industries >= 2 or "\n" in folded or "," in folded or "park" in kinds):
         return "opportunities"
     if _HAZARD.search(folded) and "mat" in kinds:
         return "hazard"

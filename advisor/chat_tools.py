@@ -255,14 +255,27 @@ class Toolbox:
             facts.append(Fact(f'From "{hit.title}": "{quote}"', ev))
         return facts
 
-    def opportunities(self, tenants: Sequence[str], *, top_k: int = 5) -> tuple[list[Fact], list[str]]:
-        """Suggested exchanges between tenants described in words ("a brewery", "cement plant")."""
+    def opportunities(
+        self, tenants: Sequence[str], *, park_iri: str | None = None, top_k: int = 5
+    ) -> tuple[list[Fact], list[str]]:
+        """Suggested exchanges between tenants described in words, or between a park's companies in the graph.
+
+        ``tenants`` are phrases ("a brewery", "cement plant"); with ``park_iri`` the tenants are the companies the
+        knowledge base lists for that park (its documented exchanges then count as precedents).
+        """
         if self._facts is None:
             return [], list(tenants)
-        companies = [
-            Company(id=f"t{i}", name=f"Tenant {i}: {t}", industry=t) for i, t in enumerate(tenants, 1) if t.strip()
-        ]
-        park = ParkFile(id="chat", name="Tenant list from the chat", companies=companies)
+        if park_iri is not None:
+            from advisor.backtest import case_park_file
+
+            park = case_park_file(self.client, park_iri, compact_iri(park_iri))
+        else:
+            companies = [
+                Company(id=f"t{i}", name=f"Tenant {i}: {t}", industry=t) for i, t in enumerate(tenants, 1) if t.strip()
+            ]
+            park = ParkFile(id="chat", name="Tenant list from the chat", companies=companies)
+        if not park.companies:
+            return [], list(tenants)
         advice = advise(self._facts(), self.lexicon, park, top_k=top_k)
         names = {c.company.id: c.company.name for c in advice.companies}
         unresolved = [c.company.name for c in advice.companies if not c.resolved]

@@ -60,6 +60,8 @@ def test_a_tenant_list_gets_ranked_suggestions(service: ChatService) -> None:
     answer = service.ask("Suggest exchanges for: brewery, cement plant, coal power plant")
     assert answer.intent == "opportunities"
     assert "fly ash" in answer.text.casefold() and answer.evidence[0].kind == "opportunity"
+    named = service.ask("Suggest exchanges for Tra Noc")
+    assert named.intent == "opportunities" and named.evidence and named.evidence[0].kind == "opportunity"
 
 
 def test_a_follow_up_uses_the_conversation(service: ChatService) -> None:
