@@ -122,7 +122,8 @@ def explore(service: ChatService, text: str, *, lexicon: Lexicon) -> tuple[str, 
     matches = lexicon.lookup(text, limit=1)
     if not matches:
         raise SymbiosisError(f"no entity called {text!r}; try another spelling or the Cypher console")
-    iri, label = matches[0].iri, matches[0].name
+    iri = matches[0].iri
+    label = service.advisor.index.labels.get(iri, matches[0].name)
     rows = service.advisor.tools.neighbourhood(iri)
     table = [
         [r["rel"], "->" if r["outgoing"] else "<-", r["other_kind"], r["other_label"], r["other_id"]] for r in rows

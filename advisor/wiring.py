@@ -85,7 +85,9 @@ def system_status(settings: Settings) -> list[tuple[str, bool, str]]:
         rows.append(("Report index", True, f"{info['count']} passages embedded with {info['model']} ({info['kind']})"))
     else:
         rows.append(("Report index", False, "not built yet: run `symbiosis corpus add corpora`"))
-    rows.append(("Advisor", False, "command line only so far (`symbiosis opportunities PARK_FILE`)"))
+    from advisor.llm import describe
+
+    rows.append(("Language model", True, describe(settings.llm)))
     return rows
 
 
