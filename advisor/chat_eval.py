@@ -51,6 +51,7 @@ class ChatScore:
     latencies_ms: list[float] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)
     by_kind: dict[str, list[int]] = field(default_factory=dict)
+    model_kept: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -127,6 +128,7 @@ def evaluate_chat(method: str, questions: list[Question], ask: Callable[[str], C
         score.questions += 1
         score.correct += correct
         score.cited += cited
+        score.model_kept += bool(answer.llm.get("used"))
         kind = score.by_kind.setdefault(q.kind or "?", [0, 0])
         kind[0] += correct
         kind[1] += 1

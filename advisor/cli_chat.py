@@ -62,6 +62,7 @@ def evaluate_chat(
     if fmt == "json":
         payload = [
             {"method": s.method, "questions": s.questions, "correct": s.accuracy, "cited": s.citation_rate,
+             "model_wording_kept": s.model_kept,
              "p50_ms": s.percentile(50), "p95_ms": s.percentile(95), "by_kind": s.by_kind, "failures": s.failures}
             for s in scores
         ]  # fmt: skip
@@ -69,10 +70,11 @@ def evaluate_chat(
         return
     rows = [
         (s.method, s.questions, f"{s.accuracy:.2f}", f"{s.citation_rate:.2f}", f"{s.percentile(50):.0f}",
-         f"{s.percentile(95):.0f}")
+         f"{s.percentile(95):.0f}", s.model_kept)
         for s in scores
     ]  # fmt: skip
-    typer.echo(render_rows(("method", "questions", "correct", "cited", "p50 ms", "p95 ms"), rows))
+    header = ("method", "questions", "correct", "cited", "p50 ms", "p95 ms", "model wording kept")
+    typer.echo(render_rows(header, rows))
     kinds = sorted(scores[0].by_kind)
     per_kind = [(k, *[f"{s.by_kind[k][0]}/{s.by_kind[k][1]}" for s in scores]) for k in kinds]
     typer.echo(render_rows(("kind", *[s.method for s in scores]), per_kind))
