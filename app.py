@@ -7,6 +7,7 @@ Tabs: Advisor chat, Park opportunities, Explore, Cypher console, Reports, Status
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -18,13 +19,11 @@ import gradio as gr
 import pandas as pd
 
 from advisor import app_wiring as aw
-from advisor import retrieval_wiring as rw
 from advisor import wiring
 from advisor.chat import ChatSession
 from advisor.chat_wiring import ChatService
 from advisor.settings import Settings
 from ontology.errors import SymbiosisError
-from ontology.lexicon import Lexicon
 
 __all__ = ["build", "launch"]
 
@@ -57,28 +56,24 @@ def _evidence_markdown(evidence: list[dict[str, str]]) -> str:
 def _errors(func: Any) -> Any:
     """Show a SymbiosisError as a message in the page."""
 
+    @functools.wraps(func)  # keeps the signature and type hints Gradio builds the API from
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except SymbiosisError as exc:
             raise gr.Error(str(exc)) from None
 
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
     return wrapper
 
 
 def build(settings: Settings, service: ChatService | None = None) -> gr.Blocks:
     """Build the app's UI for the given settings (one shared `ChatService` serves every user)."""
     service = service or ChatService(settings)
-    lexicon = Lexicon(rw.knowledge_records().nodes)
 
+    @_errors
     def ask(question: str) -> dict[str, Any]:
         """One question, no history: the answer with its evidence (JSON)."""
-        try:
-            return service.ask(question).as_dict()
-        except SymbiosisError as exc:
-            raise gr.Error(str(exc)) from None
+        return service.ask(question).as_dict()
 
     def chat(message: str, history: list[dict[str, Any]], session: ChatSession | None) -> Iterator[Any]:
         history = list(history or [])
@@ -123,7 +118,7 @@ def build(settings: Settings, service: ChatService | None = None) -> gr.Blocks:
 
     @_errors
     def explore(text: str) -> Any:
-        return aw.explore(service, text, lexicon=lexicon)
+        return aw.explore(service, text)
 
     @_errors
     def cypher(query: str) -> Any:

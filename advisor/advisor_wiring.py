@@ -59,8 +59,7 @@ def _reworded(settings: Settings, results: list[ParkAdvice]) -> list[ParkAdvice]
     A kept wording is marked with the flag "justification worded by <model>, checked against the evidence"; a
     rejected one leaves the grounded text and the flag "model wording discarded: <reasons>".
     """
-    from advisor.faithfulness import check_faithfulness
-    from advisor.llm import chat_model, describe, reword
+    from advisor.llm import chat_model, describe, reword_checked
     from advisor.retrieval_wiring import make_linker
 
     model, name, linker = chat_model(settings.llm), describe(settings.llm), make_linker()
@@ -71,13 +70,7 @@ def _reworded(settings: Settings, results: list[ParkAdvice]) -> list[ParkAdvice]
         for o in advice.opportunities:
             evidence = [f"{e['id']}: {e['summary']}. {'; '.join(e['source'])}" for e in o.evidence]
             question = f"Why could {names[o.provider]} supply {o.material_label} to {names[o.receiver]}?"
-            try:
-                text = reword(model, question, o.justification, evidence)  # type: ignore[arg-type]
-                report = check_faithfulness(text, [o.justification, *evidence], linker=linker,
-                                            citations=len(evidence), reference=o.justification)  # fmt: skip
-                problems = report.problems
-            except Exception as exc:  # noqa: BLE001 - any provider failure keeps the grounded text
-                text, problems = "", [f"the model failed: {type(exc).__name__}"]
+            text, problems = reword_checked(model, question, o.justification, evidence, linker=linker)  # type: ignore[arg-type]
             if not problems:
                 o = replace(o, justification=text, flags=[*o.flags, f"justification worded by {name}, checked"])
             else:
@@ -95,7 +88,7 @@ def _with_passages(settings: Settings, facts: GraphFacts, results: list[ParkAdvi
     """
     if not (settings.data_dir / "index" / "manifest.json").exists():
         return results
-    from advisor.chat_tools import source_text
+    from advisor.chat_tools import quote, source_text
     from advisor.retrieval_wiring import open_corpus
 
     corpus = open_corpus(settings, link=False)
@@ -117,7 +110,7 @@ def _with_passages(settings: Settings, facts: GraphFacts, results: list[ParkAdvi
                     {
                         "type": "passage",
                         "id": f"{h.doc_id}#{h.chunk_id}",
-                        "summary": f'"{_quote(h.text)}" ({h.title})',
+                        "summary": f'"{quote(h.text, 240)}" ({h.title})',
                         "path": [],
                         "source": [source_text(h.sources)] if h.sources else [],
                     }
@@ -131,11 +124,6 @@ def _with_passages(settings: Settings, facts: GraphFacts, results: list[ParkAdvi
         return out
     finally:
         corpus.close()
-
-
-def _quote(text: str, limit: int = 240) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 3].rsplit(" ", 1)[0] + "..."
 
 
 def run_backtest(settings: Settings, *, min_exchanges: int = 3) -> list[CaseResult]:

@@ -23,7 +23,6 @@ from advisor.parkfile import read_park_file
 from advisor.report import render
 from advisor.report_html import network_svg
 from ontology.errors import SymbiosisError
-from ontology.lexicon import Lexicon
 from ontology.records import compact_iri
 
 __all__ = [
@@ -114,12 +113,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def explore(service: ChatService, text: str, *, lexicon: Lexicon) -> tuple[str, str, list[list[Any]], str]:
+def explore(service: ChatService, text: str) -> tuple[str, str, list[list[Any]], str]:
     """An entity named by the user: (title, neighbourhood SVG, neighbour rows, linked passages as markdown)."""
     text = text.strip()
     if not text:
         raise SymbiosisError("type an entity: a material, industry, park or company (e.g. 'fly ash', 'Kalundborg')")
-    matches = lexicon.lookup(text, limit=1)
+    matches = service.advisor.tools.lexicon.lookup(text, limit=1)
     if not matches:
         raise SymbiosisError(f"no entity called {text!r}; try another spelling or the Cypher console")
     iri = matches[0].iri

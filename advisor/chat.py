@@ -12,13 +12,11 @@ Text from users and reports is data: it is matched against the knowledge base, n
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from advisor.chat_router import Plan, QuestionIndex, detect_language, plan
 from advisor.chat_tools import Evidence, Fact, Toolbox
-from advisor.faithfulness import check_faithfulness
 from ontology.errors import SymbiosisError
 from ontology.records import compact_iri
 from retrieval.linking import EntityLinker
@@ -69,15 +67,13 @@ class ChatAdvisor:
         *,
         model: BaseChatModel | None = None,
         model_name: str = "",
-        labels: Callable[[str], str] | None = None,
     ) -> None:
         self.tools = tools
         self.linker = linker
         self.index = QuestionIndex(linker)
         self.model = model
         self.model_name = model_name
-        names = self.index.labels
-        self.label = labels or (lambda iri: names.get(iri, compact_iri(iri)))
+        self.label = lambda iri: self.index.labels.get(iri, compact_iri(iri))
 
     def answer(self, question: str, previous: Plan | None = None) -> tuple[ChatAnswer, Plan]:
         """A grounded, cited answer and the plan behind it (kept by the session for follow-ups)."""
@@ -99,28 +95,22 @@ class ChatAdvisor:
 
     def _reword(self, answer: ChatAnswer) -> None:
         """Let the model reword the answer; keep its text only if it passes the faithfulness check."""
-        from advisor.llm import reword
+        from advisor.llm import reword_checked
 
         evidence = [f"{e.id}: {e.summary}. {e.source}".strip() for e in answer.evidence]
-        info: dict[str, Any] = {"model": self.model_name}
-        try:
-            text = reword(self.model, answer.question, answer.text, evidence)  # type: ignore[arg-type]
-        except Exception as exc:  # noqa: BLE001 - any provider failure falls back to the grounded answer
-            answer.llm = {**info, "used": False, "problems": [f"the model failed: {type(exc).__name__}: {exc}"[:300]]}
-            return
-        report = check_faithfulness(
-            text,
-            [answer.text, *evidence],
+        text, problems = reword_checked(
+            self.model,  # type: ignore[arg-type]
+            answer.question,
+            answer.text,
+            evidence,
             linker=self.linker,
             allowed_entities=[*answer.entities, *(e.id for e in answer.evidence)],
-            citations=len(answer.evidence),
-            reference=answer.text,
         )
-        if report.ok:
-            answer.llm = {**info, "used": True, "grounded": answer.text}
-            answer.text = text
+        if problems:
+            answer.llm = {"model": self.model_name, "used": False, "rejected": text, "problems": problems}
         else:
-            answer.llm = {**info, "used": False, "rejected": text, "problems": report.problems}
+            answer.llm = {"model": self.model_name, "used": True, "grounded": answer.text}
+            answer.text = text
 
     def _run(self, p: Plan, question: str) -> tuple[str, list[Fact]]:
         t, label = self.tools, self.label

@@ -9,7 +9,6 @@ least one piece of evidence and every ``[n]`` in it points to one.
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import time
 from collections.abc import Callable
@@ -18,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from advisor.chat import ChatAnswer
+from advisor.faithfulness import CITATION
 from ontology.errors import SymbiosisError
 from ontology.text import fold
 
 __all__ = ["ChatScore", "Question", "evaluate_chat", "grade", "load_questions"]
-
-_CITATION = re.compile(r"\[(\d+)\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +104,7 @@ def grade(q: Question, answer: ChatAnswer) -> tuple[bool, bool, list[str]]:
     why += [f"contains {s!r}" for s in q.must_not_contain if fold(s) in text]
     if q.out_of_scope != answer.out_of_scope:
         why.append(f"out_of_scope is {answer.out_of_scope}, expected {q.out_of_scope}")
-    refs = [int(n) for n in _CITATION.findall(answer.text)]
+    refs = [int(n) for n in CITATION.findall(answer.text)]
     valid = bool(refs) and all(1 <= n <= len(answer.evidence) for n in refs)
     cited = not refs if answer.out_of_scope else valid
     return not why, cited, why

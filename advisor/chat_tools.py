@@ -23,7 +23,7 @@ from ontology.records import compact_iri
 from ontology.text import fold
 from retrieval.search import HybridSearcher
 
-__all__ = ["Evidence", "Fact", "Toolbox", "source_text"]
+__all__ = ["Evidence", "Fact", "Toolbox", "quote", "source_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,12 @@ def source_text(sources: Sequence[dict[str, Any]] | None) -> str:
             url = f" {s['url']}" if s.get("url") else ""
             parts.append(f"{s['title']}{year}{url}")
     return "; ".join(parts)
+
+
+def quote(text: str, limit: int = 280) -> str:
+    """A passage on one line, cut at a word boundary to ``limit`` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3].rsplit(" ", 1)[0] + "..."
 
 
 def _bilingual(en: str | None, vi: str | None) -> str:
@@ -249,10 +255,8 @@ class Toolbox:
         with self._search_lock:  # one SQLite connection and one FAISS index, shared by the app's users
             hits = self.searcher.search(query, top_k=top_k, entity=entity)
         for hit in hits:
-            text = " ".join(hit.text.split())
-            quote = text if len(text) <= 280 else text[:277].rsplit(" ", 1)[0] + "..."
             ev = Evidence("passage", f"{hit.doc_id}#{hit.chunk_id}", hit.title, source_text(hit.sources))
-            facts.append(Fact(f'From "{hit.title}": "{quote}"', ev))
+            facts.append(Fact(f'From "{hit.title}": "{quote(hit.text)}"', ev))
         return facts
 
     def opportunities(

@@ -18,6 +18,7 @@ from advisor.wiring import graph_client
 from kg.graph import GraphClient
 from ontology.errors import SymbiosisError
 from ontology.lexicon import Lexicon
+from retrieval.linking import EntityLinker
 from retrieval.search import HybridSearcher
 
 __all__ = ["ChatService"]
@@ -55,7 +56,7 @@ class ChatService:
         return self._corpus.searcher(expand=self.linker.expand_query)
 
     @cached_property
-    def linker(self):  # noqa: ANN201 - EntityLinker, imported lazily by retrieval_wiring
+    def linker(self) -> EntityLinker:
         """The lexical entity linker (no embedding model needed to route questions)."""
         return rw.make_linker()
 

@@ -16,10 +16,10 @@ from ontology.records import compact_iri
 from ontology.text import fold
 from retrieval.linking import EntityLinker
 
-__all__ = ["FaithfulnessReport", "check_faithfulness"]
+__all__ = ["CITATION", "FaithfulnessReport", "check_faithfulness"]
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,.]*(?:\s?%)?")
-_CITATION = re.compile(r"\[(\d+)\]")
+CITATION = re.compile(r"\[(\d+)\]")
 # Capitalised word runs (2+ letters each) that are not at the start of a sentence: candidate proper names.
 _NAME = re.compile(r"(?<![.!?:\n]\s)(?<!^)\b([A-Z][\w&'-]+(?:\s+[A-Z][\w&'-]+)*)")
 _ECHO = re.compile(r"(ignore (all |any )?(previous|prior) instructions|system prompt|as an ai)", re.IGNORECASE)
@@ -78,7 +78,7 @@ def check_faithfulness(
     missing = sorted(_numbers(text) - _numbers(corpus) - {str(n) for n in range(1, citations + 1)})
     if missing:
         problems.append(f"numbers not in the evidence: {', '.join(missing[:5])}")
-    refs = {int(n) for n in _CITATION.findall(text)}
+    refs = {int(n) for n in CITATION.findall(text)}
     bad_refs = sorted(n for n in refs if not 1 <= n <= citations)
     if bad_refs:
         problems.append(f"citations to evidence that does not exist: {bad_refs}")

