@@ -46,7 +46,7 @@ _STOP_NAMES = {
 _BRACKETS = re.compile(r"\s*\(.*?\)\s*")
 # "coal-fired", "grain-based", "alcohol-free": the first word describes the next noun and is not mentioned itself
 _ADJECTIVE_SUFFIXES = {"fired", "based", "free", "rich", "derived", "like", "type", "fuelled", "fueled"}
-_SCORES = {"label": 1.0, "synonym": 0.9, "head": 0.85}
+_SCORES = {"label": 1.0, "synonym": 0.9, "head": 0.85, "short": 0.8}
 
 # kept for callers of the old private helper
 _normalise = normalise
@@ -68,6 +68,7 @@ class Mention:
 
 
 _ALIAS_SPLIT = re.compile(r"\s*(?:[,;/]|\bformerly\b|\bnow\b|\bowned by\b|\bsince\b|\bpart of\b|\bwith\b)\s*")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,5}")
 _LEGAL = re.compile(r"\b(jsc|ltd|co|inc|corp|corporation|limited|plc|a s|gmbh|ag|sa|bv|pty|llc)\b")
 _PARK_WORDS = re.compile(
     r"\b(eco industrial park|industrial symbiosis|symbiosis|industrial park|industrial area|industrial zone|"
@@ -76,21 +77,53 @@ _PARK_WORDS = re.compile(
 )
 
 
-def _name_variants(node: NodeRecord) -> set[str]:
-    """Short names people use for a company or a park.
+def _name_variants(node: NodeRecord) -> tuple[set[str], set[str]]:
+    """Short names people use for a company or a park, and the acronyms among them.
 
-    A company without its bracketed owner or legal form, and each alias in the brackets; a park without words
-    like "industrial park" or "symbiosis" ("Kalundborg Symbiosis" -> "kalundborg").
+    A company without its bracketed owner or legal form, and each proper name in the brackets ("Equinor",
+    "formerly Statoil", the acronym "JAC"; not a description such as "refinery" or "olefins and polyolefins"); a
+    park without words like "industrial park" or "symbiosis" ("Kalundborg Symbiosis" -> "kalundborg").
     """
     name = str(node.props.get("label_en", ""))
     base = fold(_BRACKETS.sub(" ", name))
     variants = {base, " ".join(_LEGAL.sub(" ", base).split())}
+    acronyms = set()
     for inner in re.findall(r"\((.*?)\)", name):
-        variants.update(fold(piece) for piece in _ALIAS_SPLIT.split(inner))
+        for piece in _ALIAS_SPLIT.split(inner):
+            if _ACRONYM.fullmatch(piece):
+                acronyms.add(fold(piece))
+            elif any(w[:1].isupper() for w in piece.split()):
+                variants.add(fold(piece))
     if node.label == "Park":
         for n in [base, *node.props.get("names", [])]:
             variants.add(" ".join(_PARK_WORDS.sub(" ", n).split()))
-    return {v for v in variants if len(v) >= 4}
+    return {v for v in variants if len(v) >= 4}, acronyms
+
+
+# what a kind-of-thing name may end with without changing what it names ("oxygen gas", "diesel fuel")
+_GENERIC_TAILS = {"gas", "fuel", "waste", "wastes", "stream", "streams"}
+# words that start a qualifying clause ("digestate from anaerobic digestion", "residue used as fuel")
+_FUNCTION_WORDS = {"and", "or", "of", "the", "a", "an", "to", "in", "on", "by", "s"}
+_CLAUSE = re.compile(r"\s+\b(?:from|used|containing|for|after|before|below|above|with)\b.*$")
+
+
+def short_names(label: str) -> set[str]:
+    """Shorter forms of an English entity label that people write for the same thing.
+
+    "Biomethane (upgraded biogas)" -> "biomethane"; "Digestate from anaerobic digestion" -> "digestate";
+    "Oxygen gas" -> "oxygen"; "Plastic packaging waste" -> "plastic packaging"; "Sugar mill filter mud" ->
+    "mill filter mud", "filter mud" (the two-word and longer tails). The caller keeps a form only when no other
+    entity has it as a name or a form, so a form never makes a name ambiguous.
+    """
+    base = fold(_CLAUSE.sub("", _BRACKETS.sub(" ", label)))
+    forms = {base}
+    parts = base.split()
+    if len(parts) >= 2 and parts[-1] in _GENERIC_TAILS:
+        forms.add(" ".join(parts[:-1]))
+    for start in range(1, len(parts) - 1):
+        if parts[start] not in _FUNCTION_WORDS:
+            forms.add(" ".join(parts[start:]))
+    return {f for f in forms if f and f != fold(label)}
 
 
 def _keep_closest_of_shared(found: dict[str, Mention], sims: np.ndarray, index: dict[str, int]) -> None:
@@ -101,7 +134,7 @@ def _keep_closest_of_shared(found: dict[str, Mention], sims: np.ndarray, index: 
     """
     by_name: dict[str, list[str]] = defaultdict(list)
     for iri, m in found.items():
-        if m.method in ("label", "synonym", "alias") and iri in index:
+        if m.method in ("label", "synonym", "alias", "short") and iri in index:
             by_name[m.surface].append(iri)
     for surface, iris in by_name.items():
         if len(iris) < 2:
@@ -114,9 +147,15 @@ def _keep_closest_of_shared(found: dict[str, Mention], sims: np.ndarray, index: 
 
 
 def lowercase_words(nodes: Iterable[NodeRecord]) -> set[str]:
-    """Words the knowledge base writes in lower case somewhere (so common words, not proper names)."""
+    """Words the knowledge base writes in lower case somewhere (so common words, not proper names).
+
+    Only the linked kinds count: other nodes (exchanges, sources) carry ids such as "ex:kilpilahti-neste-steam"
+    as their label, whose words are not prose.
+    """
     seen: set[str] = set()
     for node in nodes:
+        if node.label not in LINKED_LABELS:
+            continue
         props = node.props
         for text in [props.get("label_en", ""), *props.get("synonyms_en", []), props.get("description", "")]:
             seen.update(fold(w) for w in re.findall(r"[^\W\d_]+", str(text)) if w.islower())
@@ -163,7 +202,7 @@ class EntityLinker:
         self._labels: dict[str, str] = {}
         self.entities: list[NodeRecord] = []
         nodes = list(nodes)
-        variants: list[tuple[NodeRecord, set[str]]] = []
+        variants: list[tuple[NodeRecord, set[str], set[str]]] = []
         for node in nodes:
             if node.label not in LINKED_LABELS:
                 continue
@@ -171,14 +210,18 @@ class EntityLinker:
             self._labels[node.iri] = node.label
             self._add_names(node)
             if node.label in ("Company", "Park"):
-                variants.append((node, _name_variants(node)))
-        # a short name is kept only if it is not already the name of something else ("refinery", "steam")
-        for node, names in variants:
-            for name in {k for n in names for k in (n, normalise(n))}:
-                taken = any(iri != node.iri for iri, _ in self._names.get(name, []))
-                if self._usable(name) and not taken and (node.iri, "label") not in self._names[name]:
-                    self._names[name].append((node.iri, "alias"))
+                variants.append((node, *_name_variants(node)))
+        self._add_short_names()
         self._add_proper_names(nodes)
+        # a short name is kept only if it is not already the name of something else ("refinery", "steam")
+        for node, names, acronyms in variants:
+            for name in {k for n in names | acronyms for k in (n, normalise(n))}:
+                taken = any(iri != node.iri for iri, _ in self._names.get(name, []))
+                usable = self._usable(name) or (name in acronyms and name not in _STOP_NAMES)
+                if usable and not taken and (node.iri, "label") not in self._names[name]:
+                    self._names[name].append((node.iri, "alias"))
+                    if name in acronyms:
+                        self._proper.add((name, node.iri))
         self._sites = SiteResolver(nodes, self.company_parks)
         self._entity_vectors: np.ndarray | None = None
         self._index = {node.iri: j for j, node in enumerate(self.entities)}
@@ -193,27 +236,64 @@ class EntityLinker:
                 continue
             kind = "label" if name in primary else "synonym"
             forms = {v for v in vietnamese if fold(v) == name} if name not in english else set()
-            if forms and " " not in name:
-                continue  # one Vietnamese syllable is mostly part of a compound ("hơi" steam, "lò hơi" boiler)
+            if forms and " " not in name and name != fold(str(props.get("label_vi", ""))):
+                continue  # a one-syllable synonym is mostly part of a compound ("hơi" steam, "lò hơi" boiler)
             for key in {name, normalise(name)}:
                 if (node.iri, kind) not in self._names[key]:
                     self._names[key].append((node.iri, kind))
                 if forms:
                     self._vi_forms.setdefault((key, node.iri), set()).update(forms)
 
+    def _add_short_names(self) -> None:
+        """Shorter forms of the labels of materials, industries and processes (`short_names`), when unambiguous."""
+        owners: dict[str, set[str]] = defaultdict(set)
+        vi_forms: dict[str, set[str]] = defaultdict(set)
+        for node in self.entities:
+            if node.label in ("Material", "Industry", "Process"):
+                for form in short_names(str(node.props.get("label_en", ""))):
+                    owners[normalise(form)].add(node.iri)
+                # Vietnamese puts the head first: "Gạch không nung và gạch block" -> "gạch không nung"
+                first = re.split(r",| và | hoặc ", str(node.props.get("label_vi", "")))[0].strip()
+                label_vi = fold(str(node.props.get("label_vi", "")))
+                if node.label == "Material" and len(first.split()) >= 2 and fold(first) != label_vi:
+                    owners[fold(first)].add(node.iri)
+                    vi_forms[fold(first)].add(marked(first))
+        # a one-word form ("digestate") only where no other name uses the word ("gypsum" is in "FGD gypsum")
+        word_owners: dict[str, set[str]] = defaultdict(set)
+        for name, entries in self._names.items():
+            for w in name.split():
+                word_owners[w].update(iri for iri, _ in entries)
+        for form, iris in owners.items():
+            if " " not in form and word_owners.get(form, set()) - iris:
+                continue
+            if len(iris) == 1 and self._usable(form) and not self._names.get(form):
+                iri = next(iter(iris))
+                self._names[form].append((iri, "short"))
+                if form in vi_forms:
+                    self._vi_forms[(form, iri)] = vi_forms[form]
+
     def _add_proper_names(self, nodes: list[NodeRecord]) -> None:
-        """Leading proper names of companies ("Neste" for "Neste Porvoo refinery"), when only one company has it."""
+        """Leading proper names of companies ("Neste" for "Neste Porvoo refinery").
+
+        A name several companies of different parks share ("Borealis" in Porvoo and in Stenungsund) goes to all
+        of them; `link` keeps the one in the passage's park, or the one closest to the passage. A park's name
+        ("Kalundborg ...") or a name several companies of one park start with is a place, not a company.
+        """
         vocabulary = lowercase_words(nodes)
         owners: dict[str, set[str]] = defaultdict(set)
         for node in nodes:
             if node.label == "Company":
                 for name in proper_prefixes(str(node.props.get("label_en", "")), vocabulary):
                     owners[normalise(name)].add(node.iri)
+        park_names = {v for node in nodes if node.label == "Park" for v in _name_variants(node)[0]}
         for name, iris in owners.items():
-            if len(iris) == 1 and self._usable(name) and not self._names.get(name):
-                iri = next(iter(iris))
-                self._names[name].append((iri, "alias"))
-                self._proper.add((name, iri))
+            parks = [self.company_parks.get(iri) for iri in iris]
+            if len(iris) > 1 and (None in parks or len(set(parks)) < len(parks)):
+                continue  # "Kalundborg" starts several names in one park: a place, not a company
+            if self._usable(name) and not self._names.get(name) and name not in park_names:
+                for iri in sorted(iris):
+                    self._names[name].append((iri, "alias"))
+                    self._proper.add((name, iri))
 
     @staticmethod
     def _usable(name: str) -> bool:

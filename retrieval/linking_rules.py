@@ -13,6 +13,7 @@ Such a phrase is read in one of two ways:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -109,6 +110,7 @@ class SiteResolver:
     def __init__(self, nodes: Iterable[NodeRecord], company_parks: dict[str, str]) -> None:
         self._industry_names: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         self._company_words: dict[str, set[str]] = {}
+        self._main_words: dict[str, set[str]] = {}  # the words of the name outside brackets
         self._park_companies: dict[str, list[str]] = defaultdict(list)
         self._vocabulary: set[str] = set()
         for node in nodes:
@@ -117,7 +119,9 @@ class SiteResolver:
                 for name in node.props.get("names", []):
                     self._industry_names[node.iri].append(tuple(normalise(name).split()))
             elif node.label == "Company":
-                self._company_words[node.iri] = set(normalise(fold(str(node.props.get("label_en", "")))).split())
+                label = str(node.props.get("label_en", ""))
+                self._company_words[node.iri] = set(normalise(fold(label)).split())
+                self._main_words[node.iri] = set(normalise(fold(re.sub(r"\(.*?\)", " ", label))).split())
         for company, park in company_parks.items():
             if company in self._company_words:
                 self._park_companies[park].append(company)
@@ -175,6 +179,8 @@ class SiteResolver:
                 if set(tail) <= self._company_words[c]
                 or any(len(set(n) & self._company_words[c]) >= _MIN_SHARED * len(n) for n in names)
             ]
+        if len(companies) > 1:  # "the refinery": the refinery itself, not the "buyer of refinery sulphur"
+            companies = [c for c in companies if head == "company" or head in self._main_words[c]] or companies
         return companies[0] if len(companies) == 1 else None
 
 

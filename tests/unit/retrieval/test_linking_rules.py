@@ -5,7 +5,7 @@ from __future__ import annotations
 from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
 from retrieval.evaluation import GoldExample, split_gold
-from retrieval.linking import EntityLinker, company_parks
+from retrieval.linking import EntityLinker, company_parks, short_names
 from retrieval.linking_rules import site_phrases
 from retrieval.linking_text import language, words
 
@@ -98,3 +98,46 @@ def test_gold_splits_by_id() -> None:
     assert [g.id for g in split_gold(gold, "dev")] == ["g001", "g110"]
     assert [g.id for g in split_gold(gold, "test")] == ["g111", "g207"]
     assert len(split_gold(gold, "all")) == 4
+
+
+def test_short_forms_of_labels_are_names_only_when_unambiguous() -> None:
+    assert short_names("Digestate from anaerobic digestion") == {"digestate"}
+    assert {"oxygen"} <= short_names("Oxygen gas")
+    assert "filter mud" in short_names("Sugar mill filter mud")
+    assert not any(f.startswith("and") for f in short_names("Oily rags, absorbents and filters"))
+    nodes = [
+        node("Material", "digestate", "Digestate from anaerobic digestion"),
+        node("Material", "gypsum-a", "Gypsum from acid neutralisation"),
+        node("Material", "fgd-gypsum", "FGD gypsum"),
+        node("Material", "bricks", "Non-fired bricks"),
+    ]
+    nodes[3].props["label_vi"] = "Gạch không nung và gạch block bê tông"
+    [found] = EntityLinker(nodes).link(["The digestate and the gypsum go to farms."])
+    assert {m.entity_iri.rsplit("/", 1)[-1] for m in found} == {"digestate"}  # "gypsum" is in another name
+    [vi] = EntityLinker(nodes).link(["Tro lò hơi được dùng làm gạch không nung thay vì chôn lấp."])
+    assert [m.entity_iri.rsplit("/", 1)[-1] for m in vi] == ["bricks"]
+
+
+def test_bracketed_aliases_are_proper_names_and_acronyms_not_descriptions() -> None:
+    nodes = [
+        node("Company", "sk", "SK Energy Ulsan complex (refinery)"),
+        node("Company", "jac", "Jurong Aromatics Corporation (JAC)"),
+        node("Company", "bor-a", "Borealis Porvoo (olefins and polyolefins)"),
+        node("Company", "bor-b", "Borealis Stenungsund cracker"),
+        node("Company", "k-oil", "Kalundborg oil refinery"),
+        node("Company", "k-heat", "Kalundborg heat utility"),
+        node("Park", "k", "Kalundborg Symbiosis"),
+    ]
+    parks = {ID + "company/bor-a": ID + "park/porvoo", ID + "company/bor-b": ID + "park/sten"}
+    parks |= {ID + f"company/{c}": ID + "park/k" for c in ("k-oil", "k-heat")}
+    linker = EntityLinker(nodes, company_parks=parks)
+
+    def slugs(text: str, park: str | None = None) -> set[str]:
+        [found] = linker.link([text], parks=[park])
+        return {m.entity_iri.rsplit("/", 1)[-1] for m in found}
+
+    assert "sk" not in slugs("The refinery exports steam.")
+    assert "jac" in slugs("Steam goes to JAC next door.") and "jac" not in slugs("a jac of all trades")
+    assert "bor-a" not in slugs("Olefins and polyolefins are made here.")
+    assert slugs("Borealis and its neighbours export heat.", ID + "park/porvoo") == {"bor-a"}
+    assert slugs("Kalundborg is a port town.") == {"k"}
