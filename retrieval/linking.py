@@ -29,7 +29,7 @@ import numpy as np
 from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
 from retrieval.embedding import Embedder
-from retrieval.linking_rules import SiteResolver, site_phrases
+from retrieval.linking_rules import SiteResolver, site_phrases, vi_site_phrases
 from retrieval.linking_text import Word, language, marked, normalise, words
 
 __all__ = ["EntityLinker", "Mention", "company_parks"]
@@ -42,6 +42,8 @@ _STOP_NAMES = {
     "product", "products", "material", "materials", "by product", "by products", "residue", "residues", "process",
     "industry", "manufacturing", "production", "plant", "factory", "company", "park", "nuoc", "dien", "nhiet",
     "rac", "bun", "tro", "khi", "dau", "nhua", "giay", "thep", "the", "and", "or", "to", "in", "of", "at", "from",
+    # Vietnamese for factory, scrap, waste, infrastructure, by-product; English words that are mostly verbs
+    "nha may", "phe lieu", "chat thai", "ha tang", "phu pham", "produce", "cleaning", "farming",
 }  # fmt: skip
 _BRACKETS = re.compile(r"\s*\(.*?\)\s*")
 # "coal-fired", "grain-based", "alcohol-free": the first word describes the next noun and is not mentioned itself
@@ -344,6 +346,13 @@ class EntityLinker:
                 if iri not in found or found[iri].score < score:
                     found[iri] = Mention(iri, round(score, 3), kind, name)
         self._site_mentions(ws, spans, found, park)
+        if language(list(ws)) == "vi":
+            for start, end, modifiers in vi_site_phrases(ws):
+                industries = self._sites.vi_industries(modifiers)
+                for iri in industries:
+                    score = round(_SCORES["head"] / len(industries), 3)
+                    if iri not in found or found[iri].score < score:
+                        found[iri] = Mention(iri, score, "head", " ".join(w.key for w in ws[start:end]))
         return found
 
     def _site_mentions(self, ws: Sequence[Word], spans: list, found: dict[str, Mention], park: str | None) -> None:

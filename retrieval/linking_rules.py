@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from ontology.records import NodeRecord
 from ontology.text import fold
-from retrieval.linking_text import Word, normalise
+from retrieval.linking_text import Word, marked, normalise
 
-__all__ = ["HEADS", "Phrase", "SiteResolver", "site_phrases"]
+__all__ = ["HEADS", "VI_HEADS", "Phrase", "SiteResolver", "site_phrases", "vi_site_phrases"]
 
 HEADS = {"plant", "mill", "refinery", "biorefinery", "smelter", "company"}
 # heads too generic to name an industry on their own word ("the company" says nothing about what it makes)
@@ -104,6 +104,33 @@ def site_phrases(ws: Sequence[Word]) -> list[Phrase]:
     return phrases
 
 
+# Vietnamese puts the site word first: "nhà máy giấy" (paper mill), "ngành bia" (the beer industry)
+VI_HEADS = {("nhà", "máy"), ("ngành",), ("xưởng",), ("công", "ty")}
+_VI_STOP = {"và", "của", "cho", "tại", "ở", "trong", "có", "là", "được", "để", "này", "đó", "các", "những", "với",
+            "từ", "thì", "mà", "một", "hai", "nhiều", "lớn", "nhỏ", "mới", "khác", "thường"}  # fmt: skip
+
+
+def vi_site_phrases(ws: Sequence[Word]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Vietnamese site phrases: (start, end, modifier words with their marks) for "<site word> <what it makes>".
+
+    The modifiers run until punctuation, a function word or a capitalised name ("nhà máy bia Heineken" -> "bia").
+    """
+    found = []
+    for i in range(len(ws)):
+        for head in VI_HEADS:
+            n = len(head)
+            if tuple(w.marked for w in ws[i : i + n]) != head or not all(_joined(w) for w in ws[i + 1 : i + n]):
+                continue
+            j = i + n
+            while j < len(ws) and j - (i + n) < _MAX_MODIFIER and ws[j].sep == " " and ws[j].marked not in _VI_STOP:
+                if ws[j].text[:1].isupper() or ws[j].key.isdigit():
+                    break
+                j += 1
+            if j > i + n:
+                found.append((i, j, tuple(w.marked for w in ws[i + n : j])))
+    return found
+
+
 class SiteResolver:
     """Resolves site phrases to industries and, in a park's context, to the park's companies."""
 
@@ -113,11 +140,15 @@ class SiteResolver:
         self._main_words: dict[str, set[str]] = {}  # the words of the name outside brackets
         self._park_companies: dict[str, list[str]] = defaultdict(list)
         self._vocabulary: set[str] = set()
+        self._vi_industry_names: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for node in nodes:
             self._vocabulary.update(w for name in node.props.get("names", []) for w in normalise(name).split())
             if node.label == "Industry":
                 for name in node.props.get("names", []):
                     self._industry_names[node.iri].append(tuple(normalise(name).split()))
+                for name in [node.props.get("label_vi", ""), *node.props.get("synonyms_vi", [])]:
+                    if name:
+                        self._vi_industry_names[node.iri].append(tuple(marked(str(name)).split()))
             elif node.label == "Company":
                 label = str(node.props.get("label_en", ""))
                 self._company_words[node.iri] = set(normalise(fold(label)).split())
@@ -158,6 +189,32 @@ class SiteResolver:
                 return set(top) if len(top) == 1 else set()
         return set()
 
+    def vi_industries(self, modifiers: tuple[str, ...]) -> set[str]:
+        """The industries a Vietnamese "<site word> <modifiers>" phrase names: the best-covered Vietnamese names.
+
+        From the longest head of the modifiers down (Vietnamese puts the main word first); at most two industries,
+        and the modifiers must cover at least a quarter of the name.
+        """
+        exact = {
+            iri
+            for iri, names in self._vi_industry_names.items()
+            for n in names
+            if _strip_vi_lead(n) == modifiers  # "sản xuất bia" for "nhà máy bia"
+        }
+        if exact:
+            return exact if len(exact) <= 2 else set()
+        for k in range(len(modifiers), 0, -1):
+            part = modifiers[:k]
+            best: dict[str, float] = {}
+            for iri, names in self._vi_industry_names.items():
+                cover = max((k / len(n) for n in names if _contains(n, part)), default=0.0)
+                if cover >= _MIN_COVER:
+                    best[iri] = cover
+            top = {iri for iri, c in best.items() if c == max(best.values())} if best else set()
+            if top:
+                return top if len(top) <= 2 else set()
+        return set()
+
     def company(self, modifiers: tuple[str, ...], head: str, park: str) -> str | None:
         """The one company of ``park`` a definite "<modifiers> <head>" phrase refers to, if there is one.
 
@@ -182,6 +239,17 @@ class SiteResolver:
         if len(companies) > 1:  # "the refinery": the refinery itself, not the "buyer of refinery sulphur"
             companies = [c for c in companies if head == "company" or head in self._main_words[c]] or companies
         return companies[0] if len(companies) == 1 else None
+
+
+_VI_LEAD = (("sản", "xuất"), ("nhà", "máy"), ("ngành",), ("công", "nghiệp"), ("xưởng",))
+
+
+def _strip_vi_lead(name: tuple[str, ...]) -> tuple[str, ...]:
+    """A Vietnamese industry name without its leading site or activity word ("sản xuất bia" -> "bia")."""
+    for lead in _VI_LEAD:
+        if name[: len(lead)] == lead:
+            return name[len(lead) :]
+    return name
 
 
 def _contains(name: tuple[str, ...], part: tuple[str, ...]) -> bool:

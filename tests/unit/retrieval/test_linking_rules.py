@@ -141,3 +141,21 @@ def test_bracketed_aliases_are_proper_names_and_acronyms_not_descriptions() -> N
     assert "bor-a" not in slugs("Olefins and polyolefins are made here.")
     assert slugs("Borealis and its neighbours export heat.", ID + "park/porvoo") == {"bor-a"}
     assert slugs("Kalundborg is a port town.") == {"k"}
+
+
+def test_vietnamese_site_phrase_names_the_industry_head_first() -> None:
+    brewing = node("Industry", "brewing", "Beer brewing")
+    brewing.props["label_vi"] = "Sản xuất bia"
+    paper = node("Industry", "paper", "Paper manufacturing")
+    paper.props["label_vi"] = "Sản xuất giấy"
+    footwear = node("Industry", "shoes", "Footwear")
+    footwear.props["label_vi"] = "Sản xuất giày"
+    linker = EntityLinker([brewing, paper, footwear])
+
+    def slugs(text: str) -> set[str]:
+        [found] = linker.link([text])
+        return {m.entity_iri.rsplit("/", 1)[-1] for m in found}
+
+    assert slugs("Ở ngành bia, khí sinh học thường được thu hồi từ nước thải.") == {"brewing"}
+    assert slugs("Khu có nhiều nhà máy giấy và một nhà máy giày.") == {"paper", "shoes"}  # marks tell them apart
+    assert slugs("Nhà máy Heineken thu hồi khí sinh học.") == set()  # a name, not what the plant makes
