@@ -252,21 +252,23 @@ def rank(
 
 
 def diversify(scored: list[tuple[Features, Candidate]]) -> list[tuple[Features, Candidate]]:
-    """Re-rank so one provider's (or receiver's) same material does not fill the list.
+    """Re-rank so suppliers competing for one receiver's demand do not fill the list.
 
-    Each earlier suggestion with the same provider and material, or the same receiver and material, multiplies
-    the score by `DIVERSITY_DECAY` (0.85): the tenth "steam from the power plant" ranks below a different idea.
+    Each earlier suggestion with the same receiver and material multiplies the score by `DIVERSITY_DECAY` (0.85):
+    a tenant needs its steam (or acid, or water) from one or two neighbours, so the fifth "steam for the
+    refinery" is an alternative to the first, not a new opportunity. One provider sending the same material to
+    many receivers is not demoted: a hub (a power or steam plant, a water works) really does serve many tenants,
+    and each of those flows is a deal of its own. Chains count like direct suggestions.
     """
-    seen: dict[tuple[str, str, str], int] = {}
+    seen: dict[tuple[str, str], int] = {}
     out = []
     for features, c in scored:
-        pkey, rkey = ("p", c.provider.company.id, c.material), ("r", c.receiver.company.id, c.material)
-        repeats = seen.get(pkey, 0) + seen.get(rkey, 0)
+        key = (c.receiver.company.id, c.material)
+        repeats = seen.get(key, 0)
         if repeats:
             features = features.with_score(round(features.score * DIVERSITY_DECAY**repeats, 4))
         out.append((features, c))
-        seen[pkey] = seen.get(pkey, 0) + 1
-        seen[rkey] = seen.get(rkey, 0) + 1
+        seen[key] = repeats + 1
     return sorted(out, key=lambda fc: (-fc[0].score, fc[1].key))
 
 
