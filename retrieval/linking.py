@@ -122,9 +122,10 @@ def short_names(label: str) -> set[str]:
     parts = base.split()
     if len(parts) >= 2 and parts[-1] in _GENERIC_TAILS:
         forms.add(" ".join(parts[:-1]))
-    for start in range(1, len(parts) - 1):
-        if parts[start] not in _FUNCTION_WORDS:
-            forms.add(" ".join(parts[start:]))
+    if not {"and", "or"} & set(parts):  # "causticising and lime kiln": "lime kiln" is not its name
+        forms.update(
+            " ".join(parts[start:]) for start in range(1, len(parts) - 1) if parts[start] not in _FUNCTION_WORDS
+        )
     return {f for f in forms if f and f != fold(label)}
 
 
