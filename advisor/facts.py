@@ -130,9 +130,15 @@ def _rows(client: GraphClient, query: str, params: dict[str, Any] | None = None)
 
 
 def load_facts(client: GraphClient) -> GraphFacts:
-    """Read the facts from Neo4j (a few queries, a second or two)."""
+    """Read the facts from Neo4j (a few queries, a second or two).
+
+    Rows and collected lists are sorted, so the facts (and every ranking tie broken by their order) are the same
+    whatever order the database returns them in: two servers loaded with one knowledge base give one answer.
+    """
     industries = {
-        r["industry"]: IndustryFact(r["industry"], r["label"], str(r["isic"] or ""), tuple(r["processes"]), r["parent"])
+        r["industry"]: IndustryFact(
+            r["industry"], r["label"], str(r["isic"] or ""), tuple(sorted(r["processes"])), r["parent"]
+        )
         for r in _rows(client, q.INDUSTRY_PROCESSES)
     }
     outputs: dict[str, list[str]] = defaultdict(list)
@@ -141,22 +147,23 @@ def load_facts(client: GraphClient) -> GraphFacts:
         (outputs if r["direction"] == "PRODUCES" else inputs)[r["process"]].append(r["material"])
     materials = {
         r["iri"]: MaterialFact(
-            r["iri"], r["label"], r["kind"], bool(r["hazardous"]), r["ewc"], r["vn_code"], tuple(r["parents"])
+            r["iri"], r["label"], r["kind"], bool(r["hazardous"]), r["ewc"], r["vn_code"], tuple(sorted(r["parents"]))
         )
         for r in _rows(client, q.MATERIALS)
     }
     uses = tuple(
         UseFact(
             r["use"], r["material"], r["target"], r["target_label"], r["conditions"],
-            tuple(r["substitutes"]), tuple(r["sources"]), tuple(r["precedents"]),
+            tuple(sorted(r["substitutes"])), tuple(sorted(r["sources"])), tuple(sorted(r["precedents"])),
         )
         for r in _rows(client, q.USES)
     )  # fmt: skip
     exchanges = tuple(
         ExchangeFact(
             r["exchange"], r["provider"], r["provider_name"], r["receiver"], r["receiver_name"],
-            tuple(r["provider_industries"]), tuple(r["receiver_industries"]), r["material"], r["category"],
-            r["status"], r["year"], r["description"], r["park"], r["park_name"], tuple(r["sources"]),
+            tuple(sorted(r["provider_industries"])), tuple(sorted(r["receiver_industries"])),
+            r["material"], r["category"],
+            r["status"], r["year"], r["description"], r["park"], r["park_name"], tuple(sorted(r["sources"])),
         )
         for r in _rows(client, q.EXCHANGES)
     )  # fmt: skip

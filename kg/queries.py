@@ -154,16 +154,19 @@ OPTIONAL MATCH (i)-[:RUNS]->(p:Process)
 OPTIONAL MATCH (i)-[:PART_OF]->(parent:Industry)
 RETURN i.iri AS industry, i.isic AS isic, i.label_en AS label, collect(DISTINCT p.iri) AS processes,
        parent.iri AS parent
+ORDER BY industry, parent
 """
 PROCESS_FLOWS = """
 MATCH (p:Process)-[r:PRODUCES|CONSUMES]->(m:Material)
 RETURN p.iri AS process, type(r) AS direction, m.iri AS material
+ORDER BY process, direction, material
 """
 MATERIALS = """
 MATCH (m:Material)
 OPTIONAL MATCH (m)-[:KIND_OF]->(g:Material)
 RETURN m.iri AS iri, m.label_en AS label, m.kind AS kind, m.hazardous AS hazardous, m.ewc AS ewc,
        m.vn_code AS vn_code, collect(g.iri) AS parents
+ORDER BY iri
 """
 USES = """
 MATCH (u:Use)-[:OF_MATERIAL]->(m:Material), (u)-[:USED_BY]->(t)
@@ -173,6 +176,7 @@ OPTIONAL MATCH (u)-[:PRECEDENT]->(e:Exchange)
 RETURN u.iri AS use, m.iri AS material, t.iri AS target, t.label_en AS target_label, u.conditions AS conditions,
        collect(DISTINCT s.iri) AS substitutes, collect(DISTINCT src.iri) AS sources,
        collect(DISTINCT e.iri) AS precedents
+ORDER BY use, target
 """
 EXCHANGES = """
 MATCH (e:Exchange)-[:PROVIDER]->(a:Company)-[:IN_INDUSTRY]->(ia:Industry),
@@ -184,6 +188,7 @@ RETURN e.iri AS exchange, a.iri AS provider, a.label_en AS provider_name, b.iri 
        collect(DISTINCT ib.iri) AS receiver_industries, m.iri AS material, e.category AS category,
        e.status AS status, e.year AS year, e.description AS description, p.iri AS park, p.label_en AS park_name,
        collect(DISTINCT s.iri) AS sources
+ORDER BY exchange
 """
 PARK_SOURCES = """
 MATCH (p:Park {iri: $park})
@@ -196,9 +201,12 @@ RETURN collect(DISTINCT s1.iri) + collect(DISTINCT s2.iri) + collect(DISTINCT s3
        collect(DISTINCT e.iri) AS exchanges
 """
 SOURCES = "MATCH (s:Source) RETURN s.iri AS iri, s.title AS title, s.url AS url, s.year AS year"
+# one industry per company (a park file names one), the same whatever order the database stores them in
 PARK_COMPANIES = """
 MATCH (c:Company)-[:IN_PARK]->(p:Park {iri: $park})
 OPTIONAL MATCH (c)-[:IN_INDUSTRY]->(i:Industry)
-RETURN c.iri AS iri, c.label_en AS name, collect(i.isic)[0] AS isic, collect(i.label_en)[0] AS industry
+WITH c, i ORDER BY i.iri
+WITH c, collect(i)[0] AS i
+RETURN c.iri AS iri, c.label_en AS name, i.isic AS isic, i.label_en AS industry
 ORDER BY c.iri
 """
