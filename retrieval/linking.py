@@ -30,7 +30,7 @@ from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
 from retrieval.embedding import Embedder
 from retrieval.linking_rules import SiteResolver, site_phrases, vi_site_phrases
-from retrieval.linking_text import Word, language, marked, normalise, words
+from retrieval.linking_text import Word, language, marked, normalise, short_names, words
 
 __all__ = ["EntityLinker", "Mention", "company_parks"]
 
@@ -102,31 +102,16 @@ def _name_variants(node: NodeRecord) -> tuple[set[str], set[str]]:
     return {v for v in variants if len(v) >= 4}, acronyms
 
 
-# what a kind-of-thing name may end with without changing what it names ("oxygen gas", "diesel fuel")
-_GENERIC_TAILS = {"gas", "fuel", "waste", "wastes", "stream", "streams"}
-# words that start a qualifying clause ("digestate from anaerobic digestion", "residue used as fuel")
-_FUNCTION_WORDS = {"and", "or", "of", "the", "a", "an", "to", "in", "on", "by", "s"}
-_CLAUSE = re.compile(r"\s+\b(?:from|used|containing|for|after|before|below|above|with)\b.*$")
+def _keep_best(found: dict[str, Mention], mention: Mention) -> None:
+    """Records ``mention`` unless the entity is already linked with a higher score."""
+    if mention.entity_iri not in found or found[mention.entity_iri].score < mention.score:
+        found[mention.entity_iri] = mention
 
 
-def short_names(label: str) -> set[str]:
-    """Shorter forms of an English entity label that people write for the same thing.
-
-    "Biomethane (upgraded biogas)" -> "biomethane"; "Digestate from anaerobic digestion" -> "digestate";
-    "Oxygen gas" -> "oxygen"; "Plastic packaging waste" -> "plastic packaging"; "Sugar mill filter mud" ->
-    "mill filter mud", "filter mud" (the two-word and longer tails). The caller keeps a form only when no other
-    entity has it as a name or a form, so a form never makes a name ambiguous.
-    """
-    base = fold(_CLAUSE.sub("", _BRACKETS.sub(" ", label)))
-    forms = {base}
-    parts = base.split()
-    if len(parts) >= 2 and parts[-1] in _GENERIC_TAILS:
-        forms.add(" ".join(parts[:-1]))
-    if not {"and", "or"} & set(parts):  # "causticising and lime kiln": "lime kiln" is not its name
-        forms.update(
-            " ".join(parts[start:]) for start in range(1, len(parts) - 1) if parts[start] not in _FUNCTION_WORDS
-        )
-    return {f for f in forms if f and f != fold(label)}
+def _add_industries(found: dict[str, Mention], industries: set[str], surface: str) -> None:
+    """Links the industries a site phrase names, sharing the ``head`` score between them."""
+    for iri in industries:
+        _keep_best(found, Mention(iri, round(_SCORES["head"] / len(industries), 3), "head", surface))
 
 
 def _keep_closest_of_shared(found: dict[str, Mention], sims: np.ndarray, index: dict[str, int]) -> None:
@@ -256,9 +241,9 @@ class EntityLinker:
                 for form in short_names(str(node.props.get("label_en", ""))):
                     owners[normalise(form)].add(node.iri)
                 # Vietnamese puts the head first: "Gạch không nung và gạch block" -> "gạch không nung"
-                first = re.split(r",| và | hoặc ", str(node.props.get("label_vi", "")))[0].strip()
-                label_vi = fold(str(node.props.get("label_vi", "")))
-                if node.label == "Material" and len(first.split()) >= 2 and fold(first) != label_vi:
+                label_vi = str(node.props.get("label_vi", ""))
+                first = re.split(r",| và | hoặc ", label_vi)[0].strip()
+                if node.label == "Material" and len(first.split()) >= 2 and fold(first) != fold(label_vi):
                     owners[fold(first)].add(node.iri)
                     vi_forms[fold(first)].add(marked(first))
         # a one-word form ("digestate") only where no other name uses the word ("gypsum" is in "FGD gypsum")
@@ -312,9 +297,8 @@ class EntityLinker:
                 return False
         return (name, iri) not in self._proper or span[0].text[:1].isupper()
 
-    def _spans(self, ws: Sequence[Word]) -> list[tuple[int, int, str, list[tuple[str, str]]]]:
+    def _spans(self, ws: Sequence[Word], lang: str) -> list[tuple[int, int, str, list[tuple[str, str]]]]:
         """Matched names, longest first from each position: (start, end, name, [(entity, kind)])."""
-        lang = language(list(ws))
         spans = []
         i = 0
         while i < len(ws):
@@ -338,22 +322,16 @@ class EntityLinker:
 
     def _lexical(self, text: str, park: str | None = None) -> dict[str, Mention]:
         ws = words(text)
-        spans = self._spans(ws)
+        lang = language(ws)
+        spans = self._spans(ws, lang)
         found: dict[str, Mention] = {}
         for _, _, name, entries in spans:
-            share = 1.0 / len(entries)
             for iri, kind in entries:
-                score = _SCORES.get(kind, 0.8) * share
-                if iri not in found or found[iri].score < score:
-                    found[iri] = Mention(iri, round(score, 3), kind, name)
+                _keep_best(found, Mention(iri, round(_SCORES.get(kind, 0.8) / len(entries), 3), kind, name))
         self._site_mentions(ws, spans, found, park)
-        if language(list(ws)) == "vi":
+        if lang == "vi":
             for start, end, modifiers in vi_site_phrases(ws):
-                industries = self._sites.vi_industries(modifiers)
-                for iri in industries:
-                    score = round(_SCORES["head"] / len(industries), 3)
-                    if iri not in found or found[iri].score < score:
-                        found[iri] = Mention(iri, score, "head", " ".join(w.key for w in ws[start:end]))
+                _add_industries(found, self._sites.vi_industries(modifiers), " ".join(w.key for w in ws[start:end]))
         return found
 
     def _site_mentions(self, ws: Sequence[Word], spans: list, found: dict[str, Mention], park: str | None) -> None:
@@ -381,12 +359,8 @@ class EntityLinker:
                 continue
             for group in phrase.groups:
                 industries = self._sites.industries(group, head)
-                if not industries or len(industries) > 2:
-                    continue
-                for iri in industries:
-                    score = round(_SCORES["head"] / len(industries), 3)
-                    if iri not in found or found[iri].score < score:
-                        found[iri] = Mention(iri, score, "head", " ".join((*group, head)))
+                if len(industries) <= 2:
+                    _add_industries(found, industries, " ".join((*group, head)))
 
     def _entity_matrix(self) -> np.ndarray:
         if self._entity_vectors is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ontology.text import fold
 
-__all__ = ["Word", "language", "marked", "normalise", "normalise_word", "words"]
+__all__ = ["Word", "language", "marked", "normalise", "normalise_word", "short_names", "words"]
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Words for a site that people use interchangeably ("power station" = "power plant"); compared as one word.
@@ -97,3 +97,31 @@ def language(ws: list[Word]) -> str:
     if en >= max(2, len(ws) // 12):
         return "en"
     return ""
+
+
+_BRACKETS = re.compile(r"\s*\(.*?\)\s*")
+# what a kind-of-thing name may end with without changing what it names ("oxygen gas", "diesel fuel")
+_GENERIC_TAILS = {"gas", "fuel", "waste", "wastes", "stream", "streams"}
+# words that start a qualifying clause ("digestate from anaerobic digestion", "residue used as fuel")
+_FUNCTION_WORDS = {"and", "or", "of", "the", "a", "an", "to", "in", "on", "by", "s"}
+_CLAUSE = re.compile(r"\s+\b(?:from|used|containing|for|after|before|below|above|with)\b.*$")
+
+
+def short_names(label: str) -> set[str]:
+    """Shorter forms of an English entity label that people write for the same thing.
+
+    "Biomethane (upgraded biogas)" -> "biomethane"; "Digestate from anaerobic digestion" -> "digestate";
+    "Oxygen gas" -> "oxygen"; "Plastic packaging waste" -> "plastic packaging"; "Sugar mill filter mud" ->
+    "mill filter mud", "filter mud" (the two-word and longer tails). The caller keeps a form only when no other
+    entity has it as a name or a form, so a form never makes a name ambiguous.
+    """
+    base = fold(_CLAUSE.sub("", _BRACKETS.sub(" ", label)))
+    forms = {base}
+    parts = base.split()
+    if len(parts) >= 2 and parts[-1] in _GENERIC_TAILS:
+        forms.add(" ".join(parts[:-1]))
+    if not {"and", "or"} & set(parts):  # "causticising and lime kiln": "lime kiln" is not its name
+        forms.update(
+            " ".join(parts[start:]) for start in range(1, len(parts) - 1) if parts[start] not in _FUNCTION_WORDS
+        )
+    return {f for f in forms if f and f != fold(label)}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
 from retrieval.evaluation import GoldExample, split_gold
-from retrieval.linking import EntityLinker, company_parks, short_names
+from retrieval.linking import EntityLinker, company_parks
 from retrieval.linking_rules import site_phrases
-from retrieval.linking_text import language, words
+from retrieval.linking_text import language, short_names, words
 
 ID = "https://w3id.org/symbiosis/id/"
 PARK = ID + "park/p"
