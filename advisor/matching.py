@@ -9,6 +9,8 @@ Three kinds of evidence, all read from the graph (`advisor.facts`):
 Outputs are inferred from the tenant's industry processes unless the tenant declares its outputs, which then
 replace them; the same holds for inputs. A hotter heat or steam supply also serves a colder heat demand (energy
 cascade, `advisor.chains.HEAT_CASCADE`, fit 0.85).
+A documented use in which an output replaces a water grade (treated wastewater for process water in dyeing)
+also points to every tenant that consumes that water (fit `SUBSTITUTE_FIT`, 0.6).
 
 Scale: tenants with the same profile (industries, declared processes and flows) have the same evidence, so the
 evidence is gathered once per pair of profiles and then expanded to tenants, keeping for each provider and
@@ -33,6 +35,7 @@ EXCHANGEABLE_KINDS = ("waste", "by-product", "energy", "water", "service")
 _CATEGORY = {"energy": "energy", "water": "water", "service": "service"}
 RECEIVERS_PER_OUTPUT = 20  # receivers kept per provider and output material before scoring
 CASCADE_FIT = 0.85
+SUBSTITUTE_FIT = 0.6  # a documented use replaced a water grade elsewhere, and the receiver uses that water
 PRODUCT_FIT = 0.6  # a neighbour's main product supplied by pipe or conveyor (a normal trade, hence lower)
 _SORT_BY_DISTANCE_MAX = 200  # receivers of one profile sorted by distance only up to this many
 
@@ -194,6 +197,9 @@ def _profile_candidates(
                     for r in by_target.get(use.target, ()):
                         fit = (0.9 if use.target in procs[r.company.id] else 0.8) - 0.1 * hops
                         add(p, r, m, category, _use_evidence(use, fit, m, general))
+                for use in facts.uses_by_material.get(general, ()):
+                    for ev, r in _water_substitutes(facts, use, m, general, hops, by_need):
+                        add(p, r, m, category, ev)
             for colder in cascade_targets(facts, m):
                 for r in by_need.get(colder, ()):
                     detail = "lower-temperature heat demand (energy cascade)"
@@ -265,6 +271,33 @@ def _merge_related(facts: GraphFacts, candidates: list[Candidate]) -> list[Candi
                 host.evidence.extend(c.evidence)
         merged.extend(kept)
     return sorted(merged, key=lambda c: c.key)
+
+
+def _water_substitutes(
+    facts: GraphFacts,
+    use: UseFact,
+    material: str,
+    general: str,
+    hops: int,
+    by_need: dict[str, list[ResolvedCompany]],
+) -> list[tuple[Evidence, ResolvedCompany]]:
+    """Receivers of a water that ``use`` documents ``material`` replacing at another process.
+
+    Water grades are interchangeable after treatment (reclaimed water for process or cooling water), so a tenant
+    that consumes the replaced water could take the output too. Fuels and feedstocks are not generalised this way:
+    burners, kilns and recipes are specific, and nearly every tenant burns fuel (tried: it lowered the backtest).
+    """
+    found = []
+    for sub in use.substitutes:
+        fact = facts.materials.get(sub)
+        if fact is None or fact.kind != "water":
+            continue
+        detail = f"{use.target_label} in place of {fact.label.lower()}, which this receiver also uses"
+        path = (material, general, sub) if general != material else (material, sub)
+        ev = Evidence("use", use.iri, round(SUBSTITUTE_FIT - 0.1 * hops, 3), detail,
+                      sources=use.sources + use.precedents, path=path)  # fmt: skip
+        found.extend((ev, r) for r in by_need.get(sub, ()))
+    return found
 
 
 def _use_evidence(use: UseFact, fit: float, material: str, general: str) -> Evidence:

@@ -7,6 +7,7 @@ score = resolution x (w_precedent * precedent + w_fit * technical_fit + w_quanti
   best industry-similarity product once; 1 - exp(-sum / 1.5), so one exact precedent gives 0.49, three give 0.86.
 - ``technical_fit`` (0-1): best graph evidence: the receiver consumes the material (1.0) or a documented use
   points to the receiver's process (0.9) or industry (0.8); 0.1 less per taxonomy hop to a more general material.
+  A use that replaced a water grade the receiver consumes counts 0.6 (water substitution).
 - ``quantity`` (0-1): min/max of declared supply and demand in the same unit family; 0.5 when unknown.
 - ``distance`` (0-1): exp(-km / 15) from coordinates; 0.5 when unknown.
 - ``resolution`` (0-1): the lower confidence of the two tenants' industry resolution.

@@ -1,13 +1,17 @@
-"""Candidates at scale (profiles, pruning), energy cascades and chains through one intermediary."""
+"""Candidates at scale (profiles, pruning), energy cascades, water substitution and chains through one intermediary."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from advisor.chains import cascade_targets, find_chains
-from advisor.matching import find_candidates
+from advisor.facts import UseFact
+from advisor.matching import SUBSTITUTE_FIT, find_candidates
 from advisor.scoring import score_candidate
-from tests.unit.advisor.toy_graph import MAT, tenant, toy_facts
+from tests.unit.advisor.toy_graph import MAT, PROC, material, tenant, toy_facts
+
+USE = "https://w3id.org/symbiosis/id/use/"
 
 
 def test_hot_supply_serves_colder_heat_demand() -> None:
@@ -60,3 +64,27 @@ def test_no_chain_through_a_tenant_that_converts_nothing() -> None:
     tenants = [tenant("b", "brewery"), tenant("c", "cement"), tenant("d", "dairy")]
     scored = [(score_candidate(facts, c), c) for c in find_candidates(facts, tenants)]
     assert not [c for _, c in find_chains(facts, scored) if c.via and c.via.company.id == "c"]
+
+
+def test_documented_water_substitution_reaches_every_tenant_using_that_water() -> None:
+    base = toy_facts()
+    materials = dict(base.materials)
+    for m in (material("treated-wastewater", "water"), material("process-water", "water")):
+        materials[m.iri] = m
+    reuse = UseFact(USE + "tww-dyeing", MAT + "treated-wastewater", PROC + "dyeing", "Textile dyeing", None,
+                    (MAT + "process-water",), (), ())  # fmt: skip
+    burn = UseFact(USE + "biogas-boiler", MAT + "biogas", PROC + "steam-boiler", "Steam boiler", None,
+                   (MAT + "coal",), (), ())  # fmt: skip
+    facts = replace(
+        base,
+        materials=materials,
+        process_outputs={**base.process_outputs, PROC + "ad": (MAT + "biogas", MAT + "treated-wastewater")},
+        process_inputs={**base.process_inputs, PROC + "kiln": (MAT + "fly-ash", MAT + "process-water")},
+        uses=(reuse, burn),
+    )
+    found = find_candidates(facts, [tenant("ad", "biogas-plant"), tenant("c", "cement"), tenant("p", "power-coal")])
+    water = [c for c in found if c.key[:3] == ("ad", "c", MAT + "treated-wastewater")]
+    assert water and water[0].category == "water"
+    assert water[0].evidence[0].fit == SUBSTITUTE_FIT and "in place of process water" in water[0].evidence[0].detail
+    # the coal plant burns coal, which biogas replaced elsewhere, but fuels are not generalised
+    assert not [c for c in found if c.key[:3] == ("ad", "p", MAT + "biogas")]
