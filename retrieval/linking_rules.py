@@ -27,6 +27,8 @@ __all__ = ["HEADS", "VI_HEADS", "Phrase", "SiteResolver", "site_phrases", "vi_si
 HEADS = {"plant", "mill", "refinery", "biorefinery", "smelter", "company"}
 # heads too generic to name an industry on their own word ("the company" says nothing about what it makes)
 _NO_INDUSTRY = {"company"}
+# heads that name the same kind of site: "paper plant" is a "paper mill" when no industry is called "paper plant"
+_SAME_SITE = ("plant", "mill", "factory", "works")
 _DEFINITE = {"the", "this", "that", "its", "their", "our", "his", "her"}
 _INDEFINITE = {"a", "an", "one", "another", "each", "every", "any", "some", "many", "most", "all", "no"}
 _STOP = _DEFINITE | _INDEFINITE | {"and", "or", "of", "in", "at", "to", "for", "from", "by", "with", "on", "as", "s"}
@@ -177,6 +179,12 @@ class SiteResolver:
         for k in range(len(trimmed), 0, -1):
             tail = trimmed[-k:]
             exact = {iri for iri, names in self._industry_names.items() if (*tail, head) in names}
+            if not exact and head in _SAME_SITE:
+                exact = {
+                    iri
+                    for iri, names in self._industry_names.items()
+                    if any((*tail, other) in names for other in _SAME_SITE)
+                }
             if exact:
                 return exact
             best: dict[str, float] = {}

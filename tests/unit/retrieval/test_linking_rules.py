@@ -23,6 +23,8 @@ NODES = [
     node("Industry", "cement", "Cement manufacturing", ("cement plant",)),
     node("Industry", "power-coal", "Coal-fired power generation", ("coal power plant",)),
     node("Industry", "refining", "Petroleum refining", ("oil refinery",)),
+    node("Industry", "paper", "Pulp and paper manufacturing", ("paper mill", "printing paper")),
+    node("Industry", "tissue", "Tissue paper converting", ("toilet paper",)),
     node("Material", "coal", "Coal", vi=("than",)),
     node("Material", "beer", "Beer"),
     node("Material", "cardboard", "Cardboard", vi=("giấy bìa",)),
@@ -44,6 +46,13 @@ def linked(text: str, park: str | None = None) -> set[str]:
 def test_plural_head_noun_names_the_industry() -> None:
     assert "industry/cement" in linked("Fly ash is sold to cement plants in the region.")
     assert "industry/cement" in linked("The coast has steel, cement and paper works.")
+
+
+def test_plant_mill_and_works_name_the_same_kind_of_site() -> None:
+    # "paper" alone fits the paper and the tissue industry equally; "paper plant" is a "paper mill"
+    assert "industry/paper" in linked("The coast holds chemical and paper plants.")
+    assert "industry/tissue" not in linked("The coast holds chemical and paper plants.")
+    assert "industry/paper" not in linked("The coast holds a paper refinery.")
 
 
 def test_hyphenated_adjective_is_not_the_material_but_names_the_industry() -> None:
