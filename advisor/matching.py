@@ -197,7 +197,6 @@ def _profile_candidates(
                     for r in by_target.get(use.target, ()):
                         fit = (0.9 if use.target in procs[r.company.id] else 0.8) - 0.1 * hops
                         add(p, r, m, category, _use_evidence(use, fit, m, general))
-                for use in facts.uses_by_material.get(general, ()):
                     for ev, r in _water_substitutes(facts, use, m, general, hops, by_need):
                         add(p, r, m, category, ev)
             for colder in cascade_targets(facts, m):
