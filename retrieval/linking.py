@@ -29,7 +29,7 @@ import numpy as np
 from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
 from retrieval.embedding import Embedder
-from retrieval.linking_rules import SiteResolver, site_phrases, vi_site_phrases
+from retrieval.linking_rules import HEADS, SiteResolver, site_phrases, vi_site_phrases
 from retrieval.linking_text import Word, language, marked, normalise, short_names, words
 
 __all__ = ["EntityLinker", "Mention", "company_parks"]
@@ -99,6 +99,10 @@ def _name_variants(node: NodeRecord) -> tuple[set[str], set[str]]:
     if node.label == "Park":
         for n in [base, *node.props.get("names", [])]:
             variants.add(" ".join(_PARK_WORDS.sub(" ", n).split()))
+        leading = re.match(r"(?:[A-Z][^\W\d_]*\s?)+", _BRACKETS.sub(" ", name))  # "Guitang Group sugar complex"
+        if leading:
+            run = fold(leading.group(0)).split()
+            variants.update(" ".join(run[:k]) for k in range(1, len(run) + 1))
     return {v for v in variants if len(v) >= 4}, acronyms
 
 
@@ -187,6 +191,8 @@ class EntityLinker:
         self._vi_forms: dict[tuple[str, str], set[str]] = {}
         # (name, company) pairs that are a proper name: matched only where the text capitalises it
         self._proper: set[tuple[str, str]] = set()
+        # (proper name, company) -> the word that follows that name in the company's label ("viet" -> "lang")
+        self._proper_next: dict[tuple[str, str], str] = {}
         self._labels: dict[str, str] = {}
         self.entities: list[NodeRecord] = []
         nodes = list(nodes)
@@ -201,8 +207,13 @@ class EntityLinker:
                 variants.append((node, *_name_variants(node)))
         self._add_short_names()
         self._add_proper_names(nodes)
-        # a short name is kept only if it is not already the name of something else ("refinery", "steam")
+        # a short name is kept only if it is not already the name of something else ("refinery", "steam"); parks
+        # go first, as a place's name in a company's brackets ("BP Refinery (Kwinana)") names the place
+        variants.sort(key=lambda v: v[0].label != "Park")
+        park_names = {n for node, names, _ in variants if node.label == "Park" for n in names}
         for node, names, acronyms in variants:
+            if node.label == "Company":
+                names = names - park_names
             for name in {k for n in names | acronyms for k in (n, normalise(n))}:
                 taken = any(iri != node.iri for iri, _ in self._names.get(name, []))
                 usable = self._usable(name) or (name in acronyms and name not in _STOP_NAMES)
@@ -271,17 +282,24 @@ class EntityLinker:
         owners: dict[str, set[str]] = defaultdict(set)
         for node in nodes:
             if node.label == "Company":
-                for name in proper_prefixes(str(node.props.get("label_en", "")), vocabulary):
-                    owners[normalise(name)].add(node.iri)
+                prefixes = proper_prefixes(str(node.props.get("label_en", "")), vocabulary)
+                for name, longer in zip(prefixes, [*prefixes[1:], None], strict=False):
+                    owners[name].add(node.iri)  # as written: a capitalised word keeps its "s" ("Novozymes")
+                    if longer is not None:
+                        self._proper_next[(name, node.iri)] = longer.split()[-1]
         park_names = {v for node in nodes if node.label == "Park" for v in _name_variants(node)[0]}
         for name, iris in owners.items():
             parks = [self.company_parks.get(iri) for iri in iris]
             if len(iris) > 1 and (None in parks or len(set(parks)) < len(parks)):
                 continue  # "Kalundborg" starts several names in one park: a place, not a company
-            if self._usable(name) and not self._names.get(name) and name not in park_names:
-                for iri in sorted(iris):
-                    self._names[name].append((iri, "alias"))
-                    self._proper.add((name, iri))
+            keys = {name, normalise(name)}
+            if self._usable(name) and not any(self._names.get(k) for k in keys) and name not in park_names:
+                for key in keys:
+                    for iri in sorted(iris):
+                        self._names[key].append((iri, "alias"))
+                        self._proper.add((key, iri))
+                        if (name, iri) in self._proper_next:
+                            self._proper_next[(key, iri)] = self._proper_next[(name, iri)]
 
     @staticmethod
     def _usable(name: str) -> bool:
@@ -297,6 +315,27 @@ class EntityLinker:
                 return False
         return (name, iri) not in self._proper or span[0].text[:1].isupper()
 
+    def _part_of_other_name(self, name: str, iri: str, span: Sequence[Word], after: Sequence[Word]) -> bool:
+        """Whether a short name of a park or company is only the start of a longer proper name in the text.
+
+        "Gladstone Power Station" is a power station, not the Gladstone region: capitalised words that follow the
+        name and hold a site word make it another site's name. "Viet" in "Zinc Oxide Viet Nam" is not "Viet Lang":
+        a company's leading name followed by a capitalised word its label does not continue with is another name.
+        """
+        if not span[0].text[:1].isupper():
+            return False
+        run = []
+        for w in after:
+            if w.sep != " " or not w.text[:1].isupper():
+                break
+            run.append(w)
+        if not run:
+            return False
+        if any(w.key in HEADS or w.key == "plant" for w in run):
+            return True
+        following = self._proper_next.get((name, iri))
+        return following is not None and not following.startswith(run[0].key)
+
     def _spans(self, ws: Sequence[Word], lang: str) -> list[tuple[int, int, str, list[tuple[str, str]]]]:
         """Matched names, longest first from each position: (start, end, name, [(entity, kind)])."""
         spans = []
@@ -308,10 +347,12 @@ class EntityLinker:
                 if after is not None and after.sep == "-" and after.key in _ADJECTIVE_SUFFIXES:
                     continue
                 name = " ".join(w.key for w in ws[i : i + n])
+                span, rest = ws[i : i + n], ws[i + n : i + n + 4]
                 entries = [
                     (iri, kind)
                     for iri, kind in self._names.get(name, ())
-                    if self._allowed(name, iri, ws[i : i + n], lang)
+                    if self._allowed(name, iri, span, lang)
+                    and not (kind == "alias" and self._part_of_other_name(name, iri, span, rest))
                 ]
                 if entries:
                     spans.append((i, i + n, name, entries))

@@ -168,3 +168,32 @@ def test_vietnamese_site_phrase_names_the_industry_head_first() -> None:
     assert slugs("Ở ngành bia, khí sinh học thường được thu hồi từ nước thải.") == {"brewing"}
     assert slugs("Khu có nhiều nhà máy giấy và một nhà máy giày.") == {"paper", "shoes"}  # marks tell them apart
     assert slugs("Nhà máy Heineken thu hồi khí sinh học.") == set()  # a name, not what the plant makes
+
+
+def test_park_names_proper_names_and_longer_names_in_the_text() -> None:
+    nodes = [
+        node("Park", "kw", "Kwinana Industrial Area"),
+        node("Park", "gt", "Guitang Group sugar complex (Guigang)"),
+        node("Park", "gl", "Gladstone industrial region"),
+        node("Company", "bp", "BP Refinery (Kwinana)"),
+        node("Company", "novo", "Novozymes Kalundborg (enzyme production)"),
+        node("Company", "vl", "Viet Lang Forest Products"),
+        node("Company", "hk", "Heineken Vietnam brewery"),
+    ]
+    parks = {ID + "company/bp": ID + "park/kw", ID + "company/novo": ID + "park/k"}
+    parks |= {ID + "company/vl": ID + "park/hk", ID + "company/hk": ID + "park/hk"}
+    linker = EntityLinker(nodes, company_parks=parks)
+
+    def slugs(text: str) -> set[str]:
+        [found] = linker.link([text])
+        return {m.entity_iri.rsplit("/", 1)[-1] for m in found}
+
+    # a place's name in a company's brackets names the place; a park's leading proper name is a short name
+    assert slugs("Van Beers compared Gladstone with Kwinana.") == {"gl", "kw"}
+    assert slugs("At Guitang the liquor goes to an alkali recovery plant.") == {"gt"}
+    # a capitalised plural keeps its "s" in the text, so the name is also kept as written
+    assert slugs("Water from Novo Nordisk and Novozymes leaves treatment warm.") == {"novo"}
+    # the start of a longer proper name is not the short name: a site, or a name the label does not continue
+    assert slugs("Gladstone Power Station sells its output to the smelter.") == set()
+    assert slugs("Zinc Oxide Viet Nam takes the dust.") == set()
+    assert slugs("Viet Lang sells wood offcuts; Heineken Viet Nam recovers biogas.") == {"vl", "hk"}
