@@ -27,7 +27,7 @@ def evaluate_linking_cmd(
 ) -> None:
     """Precision, recall and F1 of the entity linker on the labelled passages, per method and split.
 
-    DEV (g001-g110) is where errors may be read while improving the linker; TEST (g111 on) is only scored.
+    DEV (g001-g110, d001 on) is where errors may be read while improving the linker; TEST (g111 on) is only scored.
     """
     from retrieval.evaluation import SPLITS, evaluate_splits, load_gold
 

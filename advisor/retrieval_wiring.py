@@ -16,7 +16,7 @@ from ontology.records import GraphRecords, to_records
 from ontology.validate import DATA_DIR, load_knowledge_base
 from retrieval.corpus import AddResult, Corpus
 from retrieval.embedding import SentenceTransformerEmbedder
-from retrieval.linking import EntityLinker, company_parks
+from retrieval.linking import EntityLinker, company_industries, company_parks
 from retrieval.search import PassageHit
 
 __all__ = [
@@ -54,7 +54,12 @@ def embedder(settings: Settings) -> SentenceTransformerEmbedder:
 def make_linker(embedder: SentenceTransformerEmbedder | None = None) -> EntityLinker:
     """The entity linker over the current knowledge base."""
     records = knowledge_records()
-    return EntityLinker(records.nodes, embedder, company_parks=company_parks(records.rels))
+    return EntityLinker(
+        records.nodes,
+        embedder,
+        company_parks=company_parks(records.rels),
+        company_industries=company_industries(records.rels),
+    )
 
 
 def open_corpus(settings: Settings, *, link: bool = True) -> Corpus:

@@ -20,7 +20,7 @@ one closest to the passage when embeddings are at hand.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -30,9 +30,19 @@ from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
 from retrieval.embedding import Embedder
 from retrieval.linking_rules import HEADS, SiteResolver, site_phrases, vi_site_phrases
-from retrieval.linking_text import Word, language, marked, normalise, short_names, words
+from retrieval.linking_text import (
+    ADJECTIVE_SUFFIXES,
+    Word,
+    citation_words,
+    in_proper_name,
+    language,
+    marked,
+    normalise,
+    short_names,
+    words,
+)
 
-__all__ = ["EntityLinker", "Mention", "company_parks"]
+__all__ = ["EntityLinker", "Mention", "company_industries", "company_parks"]
 
 LINKED_LABELS = ("Industry", "Process", "Material", "Park", "Company")
 _MAX_NGRAM = 8
@@ -46,8 +56,6 @@ _STOP_NAMES = {
     "nha may", "phe lieu", "chat thai", "ha tang", "phu pham", "produce", "cleaning", "farming",
 }  # fmt: skip
 _BRACKETS = re.compile(r"\s*\(.*?\)\s*")
-# "coal-fired", "grain-based", "alcohol-free": the first word describes the next noun and is not mentioned itself
-_ADJECTIVE_SUFFIXES = {"fired", "based", "free", "rich", "derived", "like", "type", "fuelled", "fueled"}
 _SCORES = {"label": 1.0, "synonym": 0.9, "head": 0.85, "short": 0.8}
 
 # kept for callers of the old private helper
@@ -57,6 +65,15 @@ _normalise = normalise
 def company_parks(rels: Iterable[RelRecord]) -> dict[str, str]:
     """Company IRI -> park IRI, from the knowledge base's IN_PARK relationships."""
     return {r.start: r.end for r in rels if r.type == "IN_PARK" and "/company/" in r.start}
+
+
+def company_industries(rels: Iterable[RelRecord]) -> dict[str, set[str]]:
+    """Company IRI -> the IRIs of its industries, from the knowledge base's IN_INDUSTRY relationships."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for r in rels:
+        if r.type == "IN_INDUSTRY" and "/company/" in r.start:
+            found[r.start].add(r.end)
+    return dict(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +88,7 @@ class Mention:
 
 _ALIAS_SPLIT = re.compile(r"\s*(?:[,;/]|\bformerly\b|\bnow\b|\bowned by\b|\bsince\b|\bpart of\b|\bwith\b)\s*")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,5}")
+_KB_ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]*[A-Z0-9]s?")  # "MAP", "BF-BOF", "H2", "WWTPs"
 _LEGAL = re.compile(r"\b(jsc|ltd|co|inc|corp|corporation|limited|plc|a s|gmbh|ag|sa|bv|pty|llc)\b")
 _PARK_WORDS = re.compile(
     r"\b(eco industrial park|industrial symbiosis|symbiosis|industrial park|industrial area|industrial zone|"
@@ -79,12 +97,15 @@ _PARK_WORDS = re.compile(
 )
 
 
-def _name_variants(node: NodeRecord) -> tuple[set[str], set[str]]:
+def _name_variants(node: NodeRecord, vocabulary: set[str] | frozenset[str] = frozenset()) -> tuple[set[str], set[str]]:
     """Short names people use for a company or a park, and the acronyms among them.
 
     A company without its bracketed owner or legal form, and each proper name in the brackets ("Equinor",
-    "formerly Statoil", the acronym "JAC"; not a description such as "refinery" or "olefins and polyolefins"); a
-    park without words like "industrial park" or "symbiosis" ("Kalundborg Symbiosis" -> "kalundborg").
+    "formerly Statoil", the acronym "JAC"; not a description such as "refinery" or "olefins and polyolefins"). A
+    park without words like "industrial park" or "symbiosis" ("Kalundborg Symbiosis" -> "kalundborg") and its
+    leading proper name ("Guitang Group sugar complex" -> "guitang group", and "guitang" unless the word is
+    written in lower case elsewhere, in ``vocabulary``: "South Humber Bank" is not "south"). A park's brackets
+    name its place ("(Puerto Rico)", "(Norrköping)"), which is not the park, unless they hold an acronym.
     """
     name = str(node.props.get("label_en", ""))
     base = fold(_BRACKETS.sub(" ", name))
@@ -94,7 +115,7 @@ def _name_variants(node: NodeRecord) -> tuple[set[str], set[str]]:
         for piece in _ALIAS_SPLIT.split(inner):
             if _ACRONYM.fullmatch(piece):
                 acronyms.add(fold(piece))
-            elif any(w[:1].isupper() for w in piece.split()):
+            elif any(w[:1].isupper() for w in piece.split()) and node.label != "Park":
                 variants.add(fold(piece))
     if node.label == "Park":
         for n in [base, *node.props.get("names", [])]:
@@ -102,7 +123,9 @@ def _name_variants(node: NodeRecord) -> tuple[set[str], set[str]]:
         leading = re.match(r"(?:[A-Z][^\W\d_]*\s?)+", _BRACKETS.sub(" ", name))  # "Guitang Group sugar complex"
         if leading:
             run = fold(leading.group(0)).split()
-            variants.update(" ".join(run[:k]) for k in range(1, len(run) + 1))
+            variants.add(" ".join(run))
+            if run[0] not in vocabulary:
+                variants.add(run[0])
     return {v for v in variants if len(v) >= 4}, acronyms
 
 
@@ -179,6 +202,7 @@ class EntityLinker:
         embedder: Embedder | None = None,
         *,
         company_parks: dict[str, str] | None = None,
+        company_industries: dict[str, set[str]] | None = None,
         embedding_threshold: float = 0.62,
         max_embedding_links: int = 3,
     ) -> None:
@@ -191,12 +215,15 @@ class EntityLinker:
         self._vi_forms: dict[tuple[str, str], set[str]] = {}
         # (name, company) pairs that are a proper name: matched only where the text capitalises it
         self._proper: set[tuple[str, str]] = set()
+        # (name, entity) pairs the knowledge base writes as an acronym ("MAP", "FOG"): matched only in capitals
+        self._caps: set[tuple[str, str]] = set()
         # (proper name, company) -> the word that follows that name in the company's label ("viet" -> "lang")
         self._proper_next: dict[tuple[str, str], str] = {}
         self._labels: dict[str, str] = {}
         self.entities: list[NodeRecord] = []
         nodes = list(nodes)
         variants: list[tuple[NodeRecord, set[str], set[str]]] = []
+        vocabulary = lowercase_words(nodes)
         for node in nodes:
             if node.label not in LINKED_LABELS:
                 continue
@@ -204,16 +231,28 @@ class EntityLinker:
             self._labels[node.iri] = node.label
             self._add_names(node)
             if node.label in ("Company", "Park"):
-                variants.append((node, *_name_variants(node)))
+                variants.append((node, *_name_variants(node, vocabulary)))
         self._add_short_names()
         self._add_proper_names(nodes)
         # a short name is kept only if it is not already the name of something else ("refinery", "steam"); parks
         # go first, as a place's name in a company's brackets ("BP Refinery (Kwinana)") names the place
         variants.sort(key=lambda v: v[0].label != "Park")
-        park_names = {n for node, names, _ in variants if node.label == "Park" for n in names}
+        park_count = Counter(n for node, names, _ in variants if node.label == "Park" for n in names)
+        park_words = {
+            node.iri: {w for n in node.props.get("names", []) for w in n.split()}
+            for node, _, _ in variants
+            if node.label == "Park"
+        }
         for node, names, acronyms in variants:
-            if node.label == "Company":
-                names = names - park_names
+            # a name two parks share is a region ("Guangxi", "Shandong"); a park's name is not a company's
+            names = names - {n for n, k in park_count.items() if k > 1 or node.label == "Company"}
+            if node.label == "Park":  # nor is a common word ("port") or a word of another park's names
+                names = {
+                    n
+                    for n in names
+                    if " " in n
+                    or (n not in vocabulary and not any(n in ws for iri, ws in park_words.items() if iri != node.iri))
+                }
             for name in {k for n in names | acronyms for k in (n, normalise(n))}:
                 taken = any(iri != node.iri for iri, _ in self._names.get(name, []))
                 usable = self._usable(name) or (name in acronyms and name not in _STOP_NAMES)
@@ -221,7 +260,7 @@ class EntityLinker:
                     self._names[name].append((node.iri, "alias"))
                     if name in acronyms:
                         self._proper.add((name, node.iri))
-        self._sites = SiteResolver(nodes, self.company_parks)
+        self._sites = SiteResolver(nodes, self.company_parks, company_industries)
         self._entity_vectors: np.ndarray | None = None
         self._index = {node.iri: j for j, node in enumerate(self.entities)}
 
@@ -230,6 +269,9 @@ class EntityLinker:
         primary = {fold(str(props.get("label_en", ""))), fold(str(props.get("label_vi", "")))}
         english = {fold(str(n)) for n in [props.get("label_en", ""), *props.get("synonyms_en", [])]}
         vietnamese = {marked(str(n)) for n in [props.get("label_vi", ""), *props.get("synonyms_vi", [])] if n}
+        written = [props.get("label_en", ""), *props.get("synonyms_en", []), *props.get("synonyms_vi", [])]
+        lower = {fold(str(n)) for n in written if not _KB_ACRONYM.fullmatch(str(n))}
+        acronyms = {fold(str(n)) for n in written if _KB_ACRONYM.fullmatch(str(n))} - lower
         for name in props.get("names", []):
             if not self._usable(name):
                 continue
@@ -238,8 +280,12 @@ class EntityLinker:
             if forms and " " not in name and name != fold(str(props.get("label_vi", ""))):
                 continue  # a one-syllable synonym is mostly part of a compound ("hơi" steam, "lò hơi" boiler)
             for key in {name, normalise(name)}:
+                if not self._usable(key):
+                    continue  # "cleanings" is a name, but its key "cleaning" is a common word
                 if (node.iri, kind) not in self._names[key]:
                     self._names[key].append((node.iri, kind))
+                if name in acronyms:
+                    self._caps.add((key, node.iri))
                 if forms:
                     self._vi_forms.setdefault((key, node.iri), set()).update(forms)
 
@@ -287,7 +333,7 @@ class EntityLinker:
                     owners[name].add(node.iri)  # as written: a capitalised word keeps its "s" ("Novozymes")
                     if longer is not None:
                         self._proper_next[(name, node.iri)] = longer.split()[-1]
-        park_names = {v for node in nodes if node.label == "Park" for v in _name_variants(node)[0]}
+        park_names = {v for node in nodes if node.label == "Park" for v in _name_variants(node, vocabulary)[0]}
         for name, iris in owners.items():
             parks = [self.company_parks.get(iri) for iri in iris]
             if len(iris) > 1 and (None in parks or len(set(parks)) < len(parks)):
@@ -313,6 +359,8 @@ class EntityLinker:
                 return False
             if lang == "vi" and " ".join(w.marked for w in span) not in forms:
                 return False
+        if (name, iri) in self._caps and any(c.islower() for w in span for c in w.text.removesuffix("s")):
+            return False
         return (name, iri) not in self._proper or span[0].text[:1].isupper()
 
     def _part_of_other_name(self, name: str, iri: str, span: Sequence[Word], after: Sequence[Word]) -> bool:
@@ -337,14 +385,20 @@ class EntityLinker:
         return following is not None and not following.startswith(run[0].key)
 
     def _spans(self, ws: Sequence[Word], lang: str) -> list[tuple[int, int, str, list[tuple[str, str]]]]:
-        """Matched names, longest first from each position: (start, end, name, [(entity, kind)])."""
+        """Matched names, longest first from each position: (start, end, name, [(entity, kind)]).
+
+        Names in a citation ("(Ørsted 2018)", "(Gladstone Area Promotion 2005)") name a source, not a mention.
+        """
+        cited = citation_words(ws)
         spans = []
         i = 0
         while i < len(ws):
             matched = 0
             for n in range(min(_MAX_NGRAM, len(ws) - i), 0, -1):
                 after = ws[i + n] if i + n < len(ws) else None
-                if after is not None and after.sep == "-" and after.key in _ADJECTIVE_SUFFIXES:
+                if after is not None and after.sep == "-" and after.key in ADJECTIVE_SUFFIXES:
+                    continue
+                if any(k in cited for k in range(i, i + n)):
                     continue
                 name = " ".join(w.key for w in ws[i : i + n])
                 span, rest = ws[i : i + n], ws[i + n : i + n + 4]
@@ -353,6 +407,7 @@ class EntityLinker:
                     for iri, kind in self._names.get(name, ())
                     if self._allowed(name, iri, span, lang)
                     and not (kind == "alias" and self._part_of_other_name(name, iri, span, rest))
+                    and not (self._labels[iri] not in ("Company", "Park") and in_proper_name(ws, i, i + n))
                 ]
                 if entries:
                     spans.append((i, i + n, name, entries))

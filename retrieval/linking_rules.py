@@ -92,8 +92,8 @@ def site_phrases(ws: Sequence[Word]) -> list[Phrase]:
             else:
                 break
             j = max(_modifiers(ws, end), end - 1)  # one word each: "steel, cement and paper works"
-            if j == end:
-                break
+            if j == end or ws[end - 1].plural:
+                break  # "boilers or effluent plants": a plural is a noun of its own, not a modifier of the head
             groups.insert(0, tuple(x.key for x in ws[j:end]))
             start = j
         det = ws[start - 1] if start > 0 and _joined(ws[start]) else None
@@ -136,7 +136,13 @@ def vi_site_phrases(ws: Sequence[Word]) -> list[tuple[int, int, tuple[str, ...]]
 class SiteResolver:
     """Resolves site phrases to industries and, in a park's context, to the park's companies."""
 
-    def __init__(self, nodes: Iterable[NodeRecord], company_parks: dict[str, str]) -> None:
+    def __init__(
+        self,
+        nodes: Iterable[NodeRecord],
+        company_parks: dict[str, str],
+        company_industries: dict[str, set[str]] | None = None,
+    ) -> None:
+        self._company_industries = company_industries or {}
         self._industry_names: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         self._company_words: dict[str, set[str]] = {}
         self._main_words: dict[str, set[str]] = {}  # the words of the name outside brackets
@@ -233,11 +239,13 @@ class SiteResolver:
         tail = self.trim(modifiers)
         if not tail and head == "company":
             return None
-        companies = [
-            c for c in self._park_companies.get(park, []) if head == "company" or head in self._company_words[c]
-        ]
+        local = self._park_companies.get(park, [])
+        industries = self.industries(tail, head) if tail else set()
+        if tail and not industries and not any(set(tail) <= self._company_words[c] for c in local):
+            tail = ()  # "the new refinery": words that name neither an industry nor a company describe the site
+        companies = [c for c in local if head == "company" or head in self._company_words[c]]
         if tail:
-            names = [n for iri in self.industries(tail, head) for n in self._industry_names[iri]]
+            names = [n for iri in industries for n in self._industry_names[iri]]
             companies = [
                 c
                 for c in companies
@@ -246,6 +254,9 @@ class SiteResolver:
             ]
         if len(companies) > 1:  # "the refinery": the refinery itself, not the "buyer of refinery sulphur"
             companies = [c for c in companies if head == "company" or head in self._main_words[c]] or companies
+        if not companies and industries:
+            # "the cement works" when the park's one cement company is called "Cement Australia": by its industry
+            companies = [c for c in local if self._company_industries.get(c, set()) & industries]
         return companies[0] if len(companies) == 1 else None
 
 
