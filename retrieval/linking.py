@@ -29,6 +29,7 @@ import numpy as np
 from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
 from retrieval.embedding import Embedder
+from retrieval.linking_partial import PartialNames
 from retrieval.linking_rules import HEADS, SiteResolver, site_phrases, vi_site_phrases
 from retrieval.linking_text import (
     ADJECTIVE_SUFFIXES,
@@ -56,7 +57,7 @@ _STOP_NAMES = {
     "nha may", "phe lieu", "chat thai", "ha tang", "phu pham", "produce", "cleaning", "farming",
 }  # fmt: skip
 _BRACKETS = re.compile(r"\s*\(.*?\)\s*")
-_SCORES = {"label": 1.0, "synonym": 0.9, "head": 0.85, "short": 0.8}
+_SCORES = {"label": 1.0, "synonym": 0.9, "head": 0.85, "short": 0.8, "partial": 0.75}
 
 # kept for callers of the old private helper
 _normalise = normalise
@@ -205,11 +206,13 @@ class EntityLinker:
         company_industries: dict[str, set[str]] | None = None,
         embedding_threshold: float = 0.62,
         max_embedding_links: int = 3,
+        partial_threshold: float = 0.4,
     ) -> None:
         self.embedder = embedder
         self.company_parks = company_parks or {}
         self.embedding_threshold = embedding_threshold
         self.max_embedding_links = max_embedding_links
+        self.partial_threshold = partial_threshold
         self._names: dict[str, list[tuple[str, str]]] = defaultdict(list)
         # (name, entity) -> the name as written in Vietnamese, for names that are only Vietnamese
         self._vi_forms: dict[tuple[str, str], set[str]] = {}
@@ -261,6 +264,7 @@ class EntityLinker:
                     if name in acronyms:
                         self._proper.add((name, node.iri))
         self._sites = SiteResolver(nodes, self.company_parks, company_industries)
+        self._partial = PartialNames(self.entities, set(self._names))
         self._entity_vectors: np.ndarray | None = None
         self._index = {node.iri: j for j, node in enumerate(self.entities)}
 
@@ -409,6 +413,9 @@ class EntityLinker:
                     and not (kind == "alias" and self._part_of_other_name(name, iri, span, rest))
                     and not (self._labels[iri] not in ("Company", "Park") and in_proper_name(ws, i, i + n))
                 ]
+                if not entries and n >= 2 and lang != "vi" and not in_proper_name(ws, i, i + n):
+                    partial = self._partial.match(ws, i, i + n)
+                    entries = [(partial, "partial")] if partial else []
                 if entries:
                     spans.append((i, i + n, name, entries))
                     matched = n
@@ -496,6 +503,9 @@ class EntityLinker:
             sims = vectors @ self._entity_matrix().T
             for row, found in zip(sims, results, strict=True):
                 _keep_closest_of_shared(found, row, self._index)
+                for iri, m in list(found.items()):
+                    if m.method == "partial" and row[self._index[iri]] < self.partial_threshold:
+                        del found[iri]  # a shortened name is kept only where the passage is about its entity
             for row, found, park_of in zip(sims, results, parks, strict=True):
                 best = np.argsort(-row)[: self.max_embedding_links]
                 for j in best:
@@ -504,13 +514,18 @@ class EntityLinker:
                     elsewhere = park_of is not None and self.company_parks.get(iri, park_of) != park_of
                     if score >= self.embedding_threshold and iri not in found and not elsewhere:
                         found[iri] = Mention(iri, round(score, 3), "embedding", str(self.entities[j].props["label_en"]))
+        else:  # without embeddings a shortened name cannot be checked against the passage
+            for found in results:
+                for iri in [i for i, m in found.items() if m.method == "partial"]:
+                    del found[iri]
         return [sorted(r.values(), key=lambda m: (-m.score, m.entity_iri)) for r in results]
 
     def expand_query(self, text: str) -> list[str]:
         """English names of the entities a query mentions ("tro bay" -> "Fly ash"), to help the embedding model."""
         by_iri = {e.iri: e for e in self.entities}
         names = []
-        for mention in sorted(self._lexical(text).values(), key=lambda m: -m.score)[:5]:
+        confirmed = [m for m in self._lexical(text).values() if m.method != "partial"]  # no passage to check them
+        for mention in sorted(confirmed, key=lambda m: -m.score)[:5]:
             node = by_iri.get(mention.entity_iri)
             if node is not None:
                 names.append(str(node.props.get("label_en", "")))

@@ -266,3 +266,27 @@ def test_places_and_common_words_are_not_park_names_and_capitalised_nouns_in_nam
     assert slugs("Svensk Biogas built a plant; biogas fuels buses.") == {"biogas"}
     assert slugs("Burnside lies in Halifax Regional Municipality.") == set()
     assert slugs("A coal-fired cogeneration plant sells steam.") == set()
+
+
+def test_a_phrase_that_shortens_one_name_is_a_partial_mention_checked_by_the_passage() -> None:
+    from retrieval.linking_partial import PartialNames
+
+    nodes = [
+        node("Material", "gbfs", "Granulated blast furnace slag"),
+        node("Material", "pbfs", "Pelletised blast furnace slag"),
+        node("Material", "ss", "Steel slag"),
+    ]
+    partial = PartialNames(nodes, exact={"steel slag"})
+
+    def match(text: str) -> str | None:
+        ws = words(text)
+        iri = partial.match(ws, 0, len(ws))
+        return iri.rsplit("/", 1)[-1] if iri else None
+
+    assert match("granulated slag") == "gbfs"
+    assert match("furnace slag") is None  # two names fit equally: too vague
+    assert match("steel slag") is None  # a whole name is the exact matcher's
+    assert match("slag granulated") is None  # the head must be the name's last word
+    assert match("recovery plant") is None  # a site phrase is read by the site rules
+    # without embeddings to check the passage is about the entity, a partial mention is not kept
+    assert EntityLinker(nodes).link(["The granulated slag is ground."]) == [[]]
