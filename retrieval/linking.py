@@ -7,9 +7,13 @@ Two methods, each with a score:
   score between them. Very short or generic names are ignored.
 - ``head`` / ``reference``: a noun phrase headed by a site word ("cement plants", "the refinery"), read as an
   industry when generic and as the passage's park's company when definite (see `retrieval.linking_rules`).
+- ``partial``: a phrase whose words shorten one name and end in its head ("granulated slag" for granulated blast
+  furnace slag), kept only when the passage's embedding is close to that entity (`retrieval.linking_partial`).
 - ``embedding``: the chunk's embedding is close to an entity's description (name, synonyms, description), for
   mentions that use other words ("the plasterboard maker" for a plasterboard plant).
 
+Names in a citation ("(Ørsted 2018)") name a source and are skipped; a knowledge-base acronym ("MAP") matches only
+in capitals; a capitalised common noun inside a proper name ("Svensk Biogas") is not a mention of the material.
 Names are matched with some care for the language (`retrieval.linking_text`): Vietnamese names only in text that
 is not English, with their diacritics where the text has them, and never as a lone syllable; a word in a
 hyphenated adjective ("coal-fired") is not a mention; a capitalised word keeps its final "s"; a company's leading
@@ -26,9 +30,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ontology.records import NodeRecord, RelRecord
+from ontology.records import NodeRecord
 from ontology.text import fold
 from retrieval.embedding import Embedder
+from retrieval.linking_names import (
+    LINKED_LABELS,
+    company_industries,
+    company_parks,
+    lowercase_words,
+    name_variants,
+    proper_prefixes,
+)
 from retrieval.linking_partial import PartialNames
 from retrieval.linking_rules import HEADS, SiteResolver, site_phrases, vi_site_phrases
 from retrieval.linking_text import (
@@ -43,9 +55,8 @@ from retrieval.linking_text import (
     words,
 )
 
-__all__ = ["EntityLinker", "Mention", "company_industries", "company_parks"]
+__all__ = ["LINKED_LABELS", "EntityLinker", "Mention", "company_industries", "company_parks"]
 
-LINKED_LABELS = ("Industry", "Process", "Material", "Park", "Company")
 _MAX_NGRAM = 8
 # Names too generic to mean one entity when they appear alone in a sentence.
 _STOP_NAMES = {
@@ -56,25 +67,12 @@ _STOP_NAMES = {
     # Vietnamese for factory, scrap, waste, infrastructure, by-product; English words that are mostly verbs
     "nha may", "phe lieu", "chat thai", "ha tang", "phu pham", "produce", "cleaning", "farming",
 }  # fmt: skip
-_BRACKETS = re.compile(r"\s*\(.*?\)\s*")
 _SCORES = {"label": 1.0, "synonym": 0.9, "head": 0.85, "short": 0.8, "partial": 0.75}
 
 # kept for callers of the old private helper
 _normalise = normalise
 
-
-def company_parks(rels: Iterable[RelRecord]) -> dict[str, str]:
-    """Company IRI -> park IRI, from the knowledge base's IN_PARK relationships."""
-    return {r.start: r.end for r in rels if r.type == "IN_PARK" and "/company/" in r.start}
-
-
-def company_industries(rels: Iterable[RelRecord]) -> dict[str, set[str]]:
-    """Company IRI -> the IRIs of its industries, from the knowledge base's IN_INDUSTRY relationships."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for r in rels:
-        if r.type == "IN_INDUSTRY" and "/company/" in r.start:
-            found[r.start].add(r.end)
-    return dict(found)
+_KB_ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]*[A-Z0-9]s?")  # "MAP", "BF-BOF", "H2", "WWTPs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,49 +83,6 @@ class Mention:
     score: float
     method: str
     surface: str
-
-
-_ALIAS_SPLIT = re.compile(r"\s*(?:[,;/]|\bformerly\b|\bnow\b|\bowned by\b|\bsince\b|\bpart of\b|\bwith\b)\s*")
-_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,5}")
-_KB_ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]*[A-Z0-9]s?")  # "MAP", "BF-BOF", "H2", "WWTPs"
-_LEGAL = re.compile(r"\b(jsc|ltd|co|inc|corp|corporation|limited|plc|a s|gmbh|ag|sa|bv|pty|llc)\b")
-_PARK_WORDS = re.compile(
-    r"\b(eco industrial park|industrial symbiosis|symbiosis|industrial park|industrial area|industrial zone|"
-    r"industrial region|industrial estate|chemical industry park|chemicals park|cluster|complex|eco town|"
-    r"khu cong nghiep sinh thai|khu cong nghiep|kcn|network|region|area|park)\b"
-)
-
-
-def _name_variants(node: NodeRecord, vocabulary: set[str] | frozenset[str] = frozenset()) -> tuple[set[str], set[str]]:
-    """Short names people use for a company or a park, and the acronyms among them.
-
-    A company without its bracketed owner or legal form, and each proper name in the brackets ("Equinor",
-    "formerly Statoil", the acronym "JAC"; not a description such as "refinery" or "olefins and polyolefins"). A
-    park without words like "industrial park" or "symbiosis" ("Kalundborg Symbiosis" -> "kalundborg") and its
-    leading proper name ("Guitang Group sugar complex" -> "guitang group", and "guitang" unless the word is
-    written in lower case elsewhere, in ``vocabulary``: "South Humber Bank" is not "south"). A park's brackets
-    name its place ("(Puerto Rico)", "(Norrköping)"), which is not the park, unless they hold an acronym.
-    """
-    name = str(node.props.get("label_en", ""))
-    base = fold(_BRACKETS.sub(" ", name))
-    variants = {base, " ".join(_LEGAL.sub(" ", base).split())}
-    acronyms = set()
-    for inner in re.findall(r"\((.*?)\)", name):
-        for piece in _ALIAS_SPLIT.split(inner):
-            if _ACRONYM.fullmatch(piece):
-                acronyms.add(fold(piece))
-            elif any(w[:1].isupper() for w in piece.split()) and node.label != "Park":
-                variants.add(fold(piece))
-    if node.label == "Park":
-        for n in [base, *node.props.get("names", [])]:
-            variants.add(" ".join(_PARK_WORDS.sub(" ", n).split()))
-        leading = re.match(r"(?:[A-Z][^\W\d_]*\s?)+", _BRACKETS.sub(" ", name))  # "Guitang Group sugar complex"
-        if leading:
-            run = fold(leading.group(0)).split()
-            variants.add(" ".join(run))
-            if run[0] not in vocabulary:
-                variants.add(run[0])
-    return {v for v in variants if len(v) >= 4}, acronyms
 
 
 def _keep_best(found: dict[str, Mention], mention: Mention) -> None:
@@ -160,38 +115,6 @@ def _keep_closest_of_shared(found: dict[str, Mention], sims: np.ndarray, index: 
             m = found.pop(iri)
             if iri == best:
                 found[iri] = Mention(iri, round(min(1.0, m.score * len(iris)), 3), m.method, surface)
-
-
-def lowercase_words(nodes: Iterable[NodeRecord]) -> set[str]:
-    """Words the knowledge base writes in lower case somewhere (so common words, not proper names).
-
-    Only the linked kinds count: other nodes (exchanges, sources) carry ids such as "ex:kilpilahti-neste-steam"
-    as their label, whose words are not prose.
-    """
-    seen: set[str] = set()
-    for node in nodes:
-        if node.label not in LINKED_LABELS:
-            continue
-        props = node.props
-        for text in [props.get("label_en", ""), *props.get("synonyms_en", []), props.get("description", "")]:
-            seen.update(fold(w) for w in re.findall(r"[^\W\d_]+", str(text)) if w.islower())
-    return seen
-
-
-def proper_prefixes(label: str, vocabulary: set[str]) -> list[str]:
-    """Folded leading proper names of a company label: "Showa Denko (now Resonac)" -> "showa", "showa denko".
-
-    The capitalised words the label starts with, when the first is never written in lower case elsewhere.
-    """
-    run = []
-    for token in _BRACKETS.sub(" ", label).replace(",", " , ").split():
-        if not token[:1].isupper():
-            break
-        run.append(token)
-    first = fold(run[0]) if run else ""
-    if not first or any(w in vocabulary for w in first.split()):
-        return []
-    return [fold(" ".join(run[:k])) for k in range(1, len(run) + 1)]
 
 
 class EntityLinker:
@@ -234,7 +157,7 @@ class EntityLinker:
             self._labels[node.iri] = node.label
             self._add_names(node)
             if node.label in ("Company", "Park"):
-                variants.append((node, *_name_variants(node, vocabulary)))
+                variants.append((node, *name_variants(node, vocabulary)))
         self._add_short_names()
         self._add_proper_names(nodes)
         # a short name is kept only if it is not already the name of something else ("refinery", "steam"); parks
@@ -337,7 +260,7 @@ class EntityLinker:
                     owners[name].add(node.iri)  # as written: a capitalised word keeps its "s" ("Novozymes")
                     if longer is not None:
                         self._proper_next[(name, node.iri)] = longer.split()[-1]
-        park_names = {v for node in nodes if node.label == "Park" for v in _name_variants(node, vocabulary)[0]}
+        park_names = {v for node in nodes if node.label == "Park" for v in name_variants(node, vocabulary)[0]}
         for name, iris in owners.items():
             parks = [self.company_parks.get(iri) for iri in iris]
             if len(iris) > 1 and (None in parks or len(set(parks)) < len(parks)):
