@@ -159,7 +159,8 @@ class EntityLinker:
             if node.label in ("Company", "Park"):
                 variants.append((node, *name_variants(node, vocabulary)))
         self._add_short_names()
-        self._add_proper_names(nodes)
+        park_names = {n for node, names, _ in variants if node.label == "Park" for n in names}
+        self._add_proper_names(nodes, vocabulary, park_names)
         # a short name is kept only if it is not already the name of something else ("refinery", "steam"); parks
         # go first, as a place's name in a company's brackets ("BP Refinery (Kwinana)") names the place
         variants.sort(key=lambda v: v[0].label != "Park")
@@ -244,14 +245,13 @@ class EntityLinker:
                 if form in vi_forms:
                     self._vi_forms[(form, iri)] = vi_forms[form]
 
-    def _add_proper_names(self, nodes: list[NodeRecord]) -> None:
+    def _add_proper_names(self, nodes: list[NodeRecord], vocabulary: set[str], park_names: set[str]) -> None:
         """Leading proper names of companies ("Neste" for "Neste Porvoo refinery").
 
         A name several companies of different parks share ("Borealis" in Porvoo and in Stenungsund) goes to all
         of them; `link` keeps the one in the passage's park, or the one closest to the passage. A park's name
         ("Kalundborg ...") or a name several companies of one park start with is a place, not a company.
         """
-        vocabulary = lowercase_words(nodes)
         owners: dict[str, set[str]] = defaultdict(set)
         for node in nodes:
             if node.label == "Company":
@@ -260,7 +260,6 @@ class EntityLinker:
                     owners[name].add(node.iri)  # as written: a capitalised word keeps its "s" ("Novozymes")
                     if longer is not None:
                         self._proper_next[(name, node.iri)] = longer.split()[-1]
-        park_names = {v for node in nodes if node.label == "Park" for v in name_variants(node, vocabulary)[0]}
         for name, iris in owners.items():
             parks = [self.company_parks.get(iri) for iri in iris]
             if len(iris) > 1 and (None in parks or len(set(parks)) < len(parks)):
@@ -306,7 +305,7 @@ class EntityLinker:
             run.append(w)
         if not run:
             return False
-        if any(w.key in HEADS or w.key == "plant" for w in run):
+        if any(w.key in HEADS for w in run):
             return True
         following = self._proper_next.get((name, iri))
         return following is not None and not following.startswith(run[0].key)
@@ -329,14 +328,15 @@ class EntityLinker:
                     continue
                 name = " ".join(w.key for w in ws[i : i + n])
                 span, rest = ws[i : i + n], ws[i + n : i + n + 4]
+                inside_name = in_proper_name(ws, i, i + n)
                 entries = [
                     (iri, kind)
                     for iri, kind in self._names.get(name, ())
                     if self._allowed(name, iri, span, lang)
                     and not (kind == "alias" and self._part_of_other_name(name, iri, span, rest))
-                    and not (self._labels[iri] not in ("Company", "Park") and in_proper_name(ws, i, i + n))
+                    and not (inside_name and self._labels[iri] not in ("Company", "Park"))
                 ]
-                if not entries and n >= 2 and lang != "vi" and not in_proper_name(ws, i, i + n):
+                if not entries and n >= 2 and lang != "vi" and not inside_name:
                     partial = self._partial.match(ws, i, i + n)
                     entries = [(partial, "partial")] if partial else []
                 if entries:
