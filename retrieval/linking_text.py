@@ -17,6 +17,7 @@ from ontology.text import fold
 __all__ = [
     "ADJECTIVE_SUFFIXES",
     "Word",
+    "british",
     "citation_words",
     "in_proper_name",
     "language",
@@ -70,11 +71,26 @@ def marked(text: str) -> str:
     return " ".join(m.group(0) for m in _WORD.finditer(unicodedata.normalize("NFC", text).casefold()))
 
 
+# American spellings read as British ones, so "sulfur", "fertilizer" and "aluminum" match the names as written.
+_SPELLINGS = {"aluminum": "aluminium", "fiber": "fibre", "fibers": "fibres", "vapor": "vapour", "center": "centre",
+              "centers": "centres", "liter": "litre", "liters": "litres", "mold": "mould"}  # fmt: skip
+_US_IZE = re.compile(r"(?<=\w{3})iz(?=(?:e|er|ers|ed|es|ing|ation|ations)$)")
+
+
+def british(folded: str) -> str:
+    """The British spelling of a folded English word: "sulfuric" -> "sulphuric", "fertilizer" -> "fertiliser"."""
+    w = _SPELLINGS.get(folded, folded)
+    if "sulf" in w:
+        w = w.replace("sulf", "sulph")
+    return _US_IZE.sub("is", w)
+
+
 def normalise_word(folded: str, *, proper: bool = False) -> tuple[str, bool]:
-    """A folded word's key and whether it was a plural: site words unified, "plants" -> "plant".
+    """A folded word's key and whether it was a plural: British spelling, site words unified, "plants" -> "plant".
 
     A proper name (``proper``) keeps its last letter: "Beers" is a surname, not beer.
     """
+    folded = folded if proper else british(folded)
     w = SITE_WORDS.get(folded, folded)
     plural = w != folded and folded.endswith("s") and folded != "works"  # "the works" may be one site
     if not proper and len(w) > 4 and w.endswith("s") and not w.endswith(("ss", "us", "is", "gas")):

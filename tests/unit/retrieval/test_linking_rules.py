@@ -7,7 +7,7 @@ from ontology.text import fold
 from retrieval.evaluation import GoldExample, split_gold
 from retrieval.linking import EntityLinker, company_parks
 from retrieval.linking_rules import site_phrases
-from retrieval.linking_text import language, short_names, words
+from retrieval.linking_text import british, language, short_names, words
 
 ID = "https://w3id.org/symbiosis/id/"
 PARK = ID + "park/p"
@@ -290,3 +290,12 @@ def test_a_phrase_that_shortens_one_name_is_a_partial_mention_checked_by_the_pas
     assert match("recovery plant") is None  # a site phrase is read by the site rules
     # without embeddings to check the passage is about the entity, a partial mention is not kept
     assert EntityLinker(nodes).link(["The granulated slag is ground."]) == [[]]
+
+
+def test_american_spellings_match_british_names() -> None:
+    nodes = [node("Material", "acid", "Sulphuric acid"), node("Industry", "fert", "Fertiliser manufacturing")]
+    linker = EntityLinker(nodes)
+    [found] = linker.link(["Sulfuric acid goes to the fertilizer manufacturing plant."])
+    assert {m.entity_iri.removeprefix(ID) for m in found} == {"material/acid", "industry/fert"}
+    assert british("desulfurization") == "desulphurisation"
+    assert [british(w) for w in ("size", "aluminum", "citizen")] == ["size", "aluminium", "citizen"]
