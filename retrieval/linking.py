@@ -24,7 +24,7 @@ one closest to the passage when embeddings are at hand.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -35,10 +35,11 @@ from ontology.text import fold
 from retrieval.embedding import Embedder
 from retrieval.linking_names import (
     LINKED_LABELS,
+    alias_names,
     company_industries,
     company_parks,
     lowercase_words,
-    name_variants,
+    park_names,
     proper_prefixes,
 )
 from retrieval.linking_partial import PartialNames
@@ -148,7 +149,6 @@ class EntityLinker:
         self._labels: dict[str, str] = {}
         self.entities: list[NodeRecord] = []
         nodes = list(nodes)
-        variants: list[tuple[NodeRecord, set[str], set[str]]] = []
         vocabulary = lowercase_words(nodes)
         for node in nodes:
             if node.label not in LINKED_LABELS:
@@ -156,37 +156,17 @@ class EntityLinker:
             self.entities.append(node)
             self._labels[node.iri] = node.label
             self._add_names(node)
-            if node.label in ("Company", "Park"):
-                variants.append((node, *name_variants(node, vocabulary)))
         self._add_short_names()
-        park_names = {n for node, names, _ in variants if node.label == "Park" for n in names}
-        self._add_proper_names(nodes, vocabulary, park_names)
-        # a short name is kept only if it is not already the name of something else ("refinery", "steam"); parks
-        # go first, as a place's name in a company's brackets ("BP Refinery (Kwinana)") names the place
-        variants.sort(key=lambda v: v[0].label != "Park")
-        park_count = Counter(n for node, names, _ in variants if node.label == "Park" for n in names)
-        park_words = {
-            node.iri: {w for n in node.props.get("names", []) for w in n.split()}
-            for node, _, _ in variants
-            if node.label == "Park"
-        }
-        for node, names, acronyms in variants:
-            # a name two parks share is a region ("Guangxi", "Shandong"); a park's name is not a company's
-            names = names - {n for n, k in park_count.items() if k > 1 or node.label == "Company"}
-            if node.label == "Park":  # nor is a common word ("port") or a word of another park's names
-                names = {
-                    n
-                    for n in names
-                    if " " in n
-                    or (n not in vocabulary and not any(n in ws for iri, ws in park_words.items() if iri != node.iri))
-                }
+        self._add_proper_names(nodes, vocabulary, park_names(nodes, vocabulary))
+        # a short name is kept only if it is not already the name of something else ("refinery", "steam")
+        for iri, names, acronyms in alias_names(nodes, vocabulary):
             for name in {k for n in names | acronyms for k in (n, normalise(n))}:
-                taken = any(iri != node.iri for iri, _ in self._names.get(name, []))
+                taken = any(other != iri for other, _ in self._names.get(name, []))
                 usable = self._usable(name) or (name in acronyms and name not in _STOP_NAMES)
-                if usable and not taken and (node.iri, "label") not in self._names[name]:
-                    self._names[name].append((node.iri, "alias"))
+                if usable and not taken and (iri, "label") not in self._names[name]:
+                    self._names[name].append((iri, "alias"))
                     if name in acronyms:
-                        self._proper.add((name, node.iri))
+                        self._proper.add((name, iri))
         self._sites = SiteResolver(nodes, self.company_parks, company_industries)
         self._partial = PartialNames(self.entities, set(self._names))
         self._entity_vectors: np.ndarray | None = None

@@ -8,23 +8,25 @@ labels, with care not to turn a place ("(Puerto Rico)") or a common word ("South
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
+from retrieval.linking_text import BRACKETS
 
 __all__ = [
     "LINKED_LABELS",
+    "alias_names",
     "company_industries",
     "company_parks",
     "lowercase_words",
     "name_variants",
+    "park_names",
     "proper_prefixes",
 ]
 
 LINKED_LABELS = ("Industry", "Process", "Material", "Park", "Company")
-_BRACKETS = re.compile(r"\s*\(.*?\)\s*")
 
 
 def company_parks(rels: Iterable[RelRecord]) -> dict[str, str]:
@@ -62,7 +64,7 @@ def name_variants(node: NodeRecord, vocabulary: set[str] | frozenset[str] = froz
     name its place ("(Puerto Rico)", "(Norrköping)"), which is not the park, unless they hold an acronym.
     """
     name = str(node.props.get("label_en", ""))
-    base = fold(_BRACKETS.sub(" ", name))
+    base = fold(BRACKETS.sub(" ", name))
     variants = {base, " ".join(_LEGAL.sub(" ", base).split())}
     acronyms = set()
     for inner in re.findall(r"\((.*?)\)", name):
@@ -74,7 +76,7 @@ def name_variants(node: NodeRecord, vocabulary: set[str] | frozenset[str] = froz
     if node.label == "Park":
         for n in [base, *node.props.get("names", [])]:
             variants.add(" ".join(_PARK_WORDS.sub(" ", n).split()))
-        leading = re.match(r"(?:[A-Z][^\W\d_]*\s?)+", _BRACKETS.sub(" ", name))  # "Guitang Group sugar complex"
+        leading = re.match(r"(?:[A-Z][^\W\d_]*\s?)+", BRACKETS.sub(" ", name))  # "Guitang Group sugar complex"
         if leading:
             run = fold(leading.group(0)).split()
             variants.add(" ".join(run))
@@ -105,7 +107,7 @@ def proper_prefixes(label: str, vocabulary: set[str]) -> list[str]:
     The capitalised words the label starts with, when the first is never written in lower case elsewhere.
     """
     run = []
-    for token in _BRACKETS.sub(" ", label).replace(",", " , ").split():
+    for token in BRACKETS.sub(" ", label).replace(",", " , ").split():
         if not token[:1].isupper():
             break
         run.append(token)
@@ -113,3 +115,37 @@ def proper_prefixes(label: str, vocabulary: set[str]) -> list[str]:
     if not first or any(w in vocabulary for w in first.split()):
         return []
     return [fold(" ".join(run[:k])) for k in range(1, len(run) + 1)]
+
+
+def alias_names(nodes: Iterable[NodeRecord], vocabulary: set[str]) -> list[tuple[str, set[str], set[str]]]:
+    """The short names (`name_variants`) the linker may use for parks and companies: (IRI, names, acronyms).
+
+    Parks come first, as a place's name in a company's brackets ("BP Refinery (Kwinana)") names the place. A name
+    two parks share is a region ("Guangxi", "Shandong"), and a park's name is not a company's. A park's one-word
+    name is neither a common word ("port") nor a word of another park's names.
+    """
+    variants = [(node, *name_variants(node, vocabulary)) for node in nodes if node.label in ("Company", "Park")]
+    variants.sort(key=lambda v: v[0].label != "Park")
+    park_count = Counter(n for node, names, _ in variants if node.label == "Park" for n in names)
+    park_words = {
+        node.iri: {w for n in node.props.get("names", []) for w in n.split()}
+        for node, _, _ in variants
+        if node.label == "Park"
+    }
+    found = []
+    for node, names, acronyms in variants:
+        names = names - {n for n, k in park_count.items() if k > 1 or node.label == "Company"}
+        if node.label == "Park":
+            names = {
+                n
+                for n in names
+                if " " in n
+                or (n not in vocabulary and not any(n in ws for iri, ws in park_words.items() if iri != node.iri))
+            }
+        found.append((node.iri, names, acronyms))
+    return found
+
+
+def park_names(nodes: Iterable[NodeRecord], vocabulary: set[str]) -> set[str]:
+    """Every short name of every park (before `alias_names` drops the shared and common ones)."""
+    return {n for node in nodes if node.label == "Park" for n in name_variants(node, vocabulary)[0]}

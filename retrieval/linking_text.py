@@ -16,6 +16,7 @@ from ontology.text import fold
 
 __all__ = [
     "ADJECTIVE_SUFFIXES",
+    "BRACKETS",
     "Word",
     "british",
     "citation_words",
@@ -139,7 +140,7 @@ def language(ws: list[Word]) -> str:
 
 # "coal-fired", "grain-based", "alcohol-free": the first word describes the next noun and is not mentioned itself
 ADJECTIVE_SUFFIXES = {"fired", "based", "free", "rich", "derived", "like", "type", "fuelled", "fueled"}
-_BRACKETS = re.compile(r"\s*\(.*?\)\s*")
+BRACKETS = re.compile(r"\s*\(.*?\)\s*")  # a bracketed aside: "(upgraded biogas)", "(Puerto Rico)"
 # what a kind-of-thing name may end with without changing what it names ("oxygen gas", "diesel fuel")
 _GENERIC_TAILS = {"gas", "fuel", "waste", "wastes", "stream", "streams"}
 # words that start a qualifying clause ("digestate from anaerobic digestion", "residue used as fuel")
@@ -155,7 +156,7 @@ def short_names(label: str) -> set[str]:
     "mill filter mud", "filter mud" (the two-word and longer tails). The caller keeps a form only when no other
     entity has it as a name or a form, so a form never makes a name ambiguous.
     """
-    base = fold(_CLAUSE.sub("", _BRACKETS.sub(" ", label)))
+    base = fold(_CLAUSE.sub("", BRACKETS.sub(" ", label)))
     forms = {base}
     parts = base.split()
     if len(parts) >= 2 and parts[-1] in _GENERIC_TAILS:
