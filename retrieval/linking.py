@@ -343,6 +343,7 @@ class EntityLinker:
     def _site_mentions(self, ws: Sequence[Word], spans: list, found: dict[str, Mention], park: str | None) -> None:
         """Adds what site phrases refer to: the park's company for "the refinery", an industry for "cement plants"."""
         named = [(s, e) for s, e, _, ent in spans if any(self._labels.get(i) in ("Company", "Park") for i, _ in ent)]
+        modifier_spans: list[tuple[int, int]] = []
         for phrase in site_phrases(ws):
             head = ws[phrase.head].key
             modifiers = ws[phrase.start : phrase.head]
@@ -363,10 +364,22 @@ class EntityLinker:
                 if company not in found:
                     found[company] = Mention(company, 0.8, "reference", surface)
                 continue
+            resolved = False
             for group in phrase.groups:
                 industries = self._sites.industries(group, head)
                 if len(industries) <= 2:
                     _add_industries(found, industries, " ".join((*group, head)))
+                resolved = resolved or bool(industries)
+            if resolved:
+                modifier_spans.append((phrase.start, phrase.head))
+        # "cement plants", "cement makers": a material named only to say what a site makes is not mentioned
+        inside = [any(s >= a and e <= b for a, b in modifier_spans) for s, e, _, _ in spans]
+        elsewhere = {iri for span, within in zip(spans, inside, strict=True) if not within for iri, _ in span[3]}
+        named_here = ("label", "synonym", "short")
+        for (_, _, _, entries), within in zip(spans, inside, strict=True):
+            for iri in {iri for iri, _ in entries if within and iri not in elsewhere and iri in found}:
+                if self._labels.get(iri) == "Material" and found[iri].method in named_here:
+                    del found[iri]
 
     def _entity_matrix(self) -> np.ndarray:
         if self._entity_vectors is None:

@@ -24,7 +24,7 @@ from retrieval.linking_text import Word, marked, normalise
 
 __all__ = ["HEADS", "VI_HEADS", "Phrase", "SiteResolver", "site_phrases", "vi_site_phrases"]
 
-HEADS = {"plant", "mill", "refinery", "biorefinery", "smelter", "company"}
+HEADS = {"plant", "mill", "refinery", "biorefinery", "smelter", "company", "maker", "producer", "manufacturer"}
 # heads too generic to name an industry on their own word ("the company" says nothing about what it makes)
 _NO_INDUSTRY = {"company"}
 # heads that name the same kind of site: "paper plant" is a "paper mill" when no industry is called "paper plant"

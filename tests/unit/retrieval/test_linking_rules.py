@@ -299,3 +299,16 @@ def test_american_spellings_match_british_names() -> None:
     assert {m.entity_iri.removeprefix(ID) for m in found} == {"material/acid", "industry/fert"}
     assert british("desulfurization") == "desulphurisation"
     assert [british(w) for w in ("size", "aluminum", "citizen")] == ["size", "aluminium", "citizen"]
+
+
+def test_a_material_that_only_says_what_a_site_makes_is_not_mentioned() -> None:
+    nodes = [*NODES, node("Material", "cement", "Portland cement", ("cement",)), node("Material", "lime", "Lime")]
+    linker = EntityLinker(nodes)
+
+    def found(text: str) -> set[str]:
+        return {m.entity_iri.removeprefix(ID) for m in linker.link([text])[0]}
+
+    assert found("Fly ash is sold to cement makers.") == {"industry/cement"}
+    assert "material/cement" not in found("The bay holds steel, cement and paper plants.")
+    # named outside the site phrase as well: a mention
+    assert "material/cement" in found("Cement plants grind clinker into cement.")
