@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 
 from ontology.records import NodeRecord
 from ontology.text import fold
+from retrieval.linking_rules import HEADS
 from retrieval.linking_text import Word, normalise
 
 __all__ = ["PartialNames"]
 
 _KINDS = ("Material", "Industry", "Process")
 _MAX_WORDS = 4
-_SITE_HEADS = {"plant", "company", "mill", "refinery", "smelter", "biorefinery"}
 # words that never start or fill a shortened name
 _FUNCTION = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "by", "for", "from", "with", "as", "its",
              "their", "this", "that", "these", "is", "are", "was", "be", "s", "per", "all", "some", "each"}  # fmt: skip
@@ -54,7 +54,7 @@ class PartialNames:
         if any(w.sep.strip(" -") for w in span[1:]):
             return None  # punctuation inside: not one phrase
         part = tuple(w.key for w in span)
-        if " ".join(part) in self._exact or part[-1] in _SITE_HEADS:
+        if " ".join(part) in self._exact or part[-1] in HEADS:
             return None  # "recovery plant" is a site phrase (`retrieval.linking_rules`)
         best: dict[str, int] = {}
         for name, iri in self._by_head.get(part[-1], ()):

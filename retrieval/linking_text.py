@@ -83,7 +83,7 @@ def british(folded: str) -> str:
     w = _SPELLINGS.get(folded, folded)
     if "sulf" in w:
         w = w.replace("sulf", "sulph")
-    return _US_IZE.sub("is", w)
+    return _US_IZE.sub("is", w) if "iz" in w else w  # the check spares most words the regex
 
 
 def normalise_word(folded: str, *, proper: bool = False) -> tuple[str, bool]:

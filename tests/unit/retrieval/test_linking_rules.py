@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from ontology.records import NodeRecord, RelRecord
 from ontology.text import fold
 from retrieval.evaluation import GoldExample, split_gold
@@ -37,10 +39,17 @@ NODES = [
 RELS = [RelRecord("IN_PARK", f"{ID}company/{c}", PARK) for c in ("refinery", "station", "neste")]
 
 
-def linked(text: str, park: str | None = None) -> set[str]:
-    linker = EntityLinker(NODES, company_parks=company_parks(RELS))
+def linked(text: str, park: str | None = None, nodes: list[NodeRecord] = NODES) -> set[str]:
+    """The entities linked in ``text``, as "kind/slug"."""
+    linker = EntityLinker(nodes, company_parks=company_parks(RELS))
     [found] = linker.link([text], parks=[park])
     return {m.entity_iri.removeprefix(ID) for m in found}
+
+
+def slugs_in(linker: EntityLinker, text: str, park: str | None = None) -> set[str]:
+    """The slugs of the entities ``linker`` links in ``text`` ("bor-a" for .../company/bor-a)."""
+    [found] = linker.link([text], parks=[park])
+    return {m.entity_iri.rsplit("/", 1)[-1] for m in found}
 
 
 def test_plural_head_noun_names_the_industry() -> None:
@@ -141,9 +150,7 @@ def test_bracketed_aliases_are_proper_names_and_acronyms_not_descriptions() -> N
     parks |= {ID + f"company/{c}": ID + "park/k" for c in ("k-oil", "k-heat")}
     linker = EntityLinker(nodes, company_parks=parks)
 
-    def slugs(text: str, park: str | None = None) -> set[str]:
-        [found] = linker.link([text], parks=[park])
-        return {m.entity_iri.rsplit("/", 1)[-1] for m in found}
+    slugs = partial(slugs_in, linker)
 
     assert "sk" not in slugs("The refinery exports steam.")
     assert "jac" in slugs("Steam goes to JAC next door.") and "jac" not in slugs("a jac of all trades")
@@ -161,9 +168,7 @@ def test_vietnamese_site_phrase_names_the_industry_head_first() -> None:
     footwear.props["label_vi"] = "Sản xuất giày"
     linker = EntityLinker([brewing, paper, footwear])
 
-    def slugs(text: str) -> set[str]:
-        [found] = linker.link([text])
-        return {m.entity_iri.rsplit("/", 1)[-1] for m in found}
+    slugs = partial(slugs_in, linker)
 
     assert slugs("Ở ngành bia, khí sinh học thường được thu hồi từ nước thải.") == {"brewing"}
     assert slugs("Khu có nhiều nhà máy giấy và một nhà máy giày.") == {"paper", "shoes"}  # marks tell them apart
@@ -184,9 +189,7 @@ def test_park_names_proper_names_and_longer_names_in_the_text() -> None:
     parks |= {ID + "company/vl": ID + "park/hk", ID + "company/hk": ID + "park/hk"}
     linker = EntityLinker(nodes, company_parks=parks)
 
-    def slugs(text: str) -> set[str]:
-        [found] = linker.link([text])
-        return {m.entity_iri.rsplit("/", 1)[-1] for m in found}
+    slugs = partial(slugs_in, linker)
 
     # a place's name in a company's brackets names the place; a park's leading proper name is a short name
     assert slugs("Van Beers compared Gladstone with Kwinana.") == {"gl", "kw"}
@@ -209,9 +212,7 @@ def test_citations_acronyms_and_compound_sites() -> None:
     ]
     linker = EntityLinker(nodes)
 
-    def slugs(text: str) -> set[str]:
-        [found] = linker.link([text])
-        return {m.entity_iri.rsplit("/", 1)[-1] for m in found}
+    slugs = partial(slugs_in, linker)
 
     # a name in a citation is a source; a bracket about time is not a citation
     assert slugs("Biomethane reaches the refinery (Orsted 2018).") == set()
@@ -236,9 +237,7 @@ def test_definite_site_is_the_parks_company_of_that_industry() -> None:
     industries = {ID + "company/ca": {ID + "industry/cement"}}
     linker = EntityLinker(nodes, company_parks=parks, company_industries=industries)
 
-    def slugs(text: str) -> set[str]:
-        [found] = linker.link([text], parks=[PARK])
-        return {m.entity_iri.rsplit("/", 1)[-1] for m in found}
+    slugs = partial(slugs_in, linker, park=PARK)
 
     assert "ca" in slugs("Fly ash goes to the regional cement works.")
     assert "ref" in slugs("A pipeline brought lake water to the new refinery.")
@@ -256,9 +255,7 @@ def test_places_and_common_words_are_not_park_names_and_capitalised_nouns_in_nam
     ]
     linker = EntityLinker(nodes)
 
-    def slugs(text: str) -> set[str]:
-        [found] = linker.link([text])
-        return {m.entity_iri.rsplit("/", 1)[-1] for m in found}
+    slugs = partial(slugs_in, linker)
 
     assert slugs("The South Humber Bank hosts two refineries.") == {"shb"}
     assert "shb" not in slugs("It lies on the South coast of the island.")
@@ -276,11 +273,11 @@ def test_a_phrase_that_shortens_one_name_is_a_partial_mention_checked_by_the_pas
         node("Material", "pbfs", "Pelletised blast furnace slag"),
         node("Material", "ss", "Steel slag"),
     ]
-    partial = PartialNames(nodes, exact={"steel slag"})
+    shortenings = PartialNames(nodes, exact={"steel slag"})
 
     def match(text: str) -> str | None:
         ws = words(text)
-        iri = partial.match(ws, 0, len(ws))
+        iri = shortenings.match(ws, 0, len(ws))
         return iri.rsplit("/", 1)[-1] if iri else None
 
     assert match("granulated slag") == "gbfs"
@@ -294,20 +291,15 @@ def test_a_phrase_that_shortens_one_name_is_a_partial_mention_checked_by_the_pas
 
 def test_american_spellings_match_british_names() -> None:
     nodes = [node("Material", "acid", "Sulphuric acid"), node("Industry", "fert", "Fertiliser manufacturing")]
-    linker = EntityLinker(nodes)
-    [found] = linker.link(["Sulfuric acid goes to the fertilizer manufacturing plant."])
-    assert {m.entity_iri.removeprefix(ID) for m in found} == {"material/acid", "industry/fert"}
+    found = linked("Sulfuric acid goes to the fertilizer manufacturing plant.", nodes=nodes)
+    assert found == {"material/acid", "industry/fert"}
     assert british("desulfurization") == "desulphurisation"
     assert [british(w) for w in ("size", "aluminum", "citizen")] == ["size", "aluminium", "citizen"]
 
 
 def test_a_material_that_only_says_what_a_site_makes_is_not_mentioned() -> None:
     nodes = [*NODES, node("Material", "cement", "Portland cement", ("cement",)), node("Material", "lime", "Lime")]
-    linker = EntityLinker(nodes)
-
-    def found(text: str) -> set[str]:
-        return {m.entity_iri.removeprefix(ID) for m in linker.link([text])[0]}
-
+    found = partial(linked, nodes=nodes)
     assert found("Fly ash is sold to cement makers.") == {"industry/cement"}
     assert "material/cement" not in found("The bay holds steel, cement and paper plants.")
     # named outside the site phrase as well: a mention
