@@ -68,6 +68,7 @@ _STOP_NAMES = {
     # Vietnamese for factory, scrap, waste, infrastructure, by-product; English words that are mostly verbs
     "nha may", "phe lieu", "chat thai", "ha tang", "phu pham", "produce", "cleaning", "farming",
 }  # fmt: skip
+_SHORT_SHARED = 2  # a short form held by this many other entities' names is a general term
 _SCORES = {"label": 1.0, "synonym": 0.9, "head": 0.85, "short": 0.8, "partial": 0.75}
 
 # kept for callers of the old private helper
@@ -167,6 +168,7 @@ class EntityLinker:
                     self._names[name].append((iri, "alias"))
                     if name in acronyms:
                         self._proper.add((name, iri))
+        self._company_industries = company_industries or {}
         self._sites = SiteResolver(nodes, self.company_parks, company_industries)
         self._partial = PartialNames(self.entities, set(self._names))
         self._entity_vectors: np.ndarray | None = None
@@ -213,12 +215,19 @@ class EntityLinker:
                     vi_forms[fold(first)].add(marked(first))
         # a one-word form ("digestate") only where no other name uses the word ("gypsum" is in "FGD gypsum")
         word_owners: dict[str, set[str]] = defaultdict(set)
+        phrase_owners: dict[str, set[str]] = defaultdict(set)  # "water treatment" -> all names holding it
         for name, entries in self._names.items():
-            for w in name.split():
+            ws = name.split()
+            for w in ws:
                 word_owners[w].update(iri for iri, _ in entries)
+            for n in range(2, len(ws) + 1):
+                for k in range(len(ws) - n + 1):
+                    phrase_owners[" ".join(ws[k : k + n])].update(iri for iri, _ in entries)
         for form, iris in owners.items():
             if " " not in form and word_owners.get(form, set()) - iris:
                 continue
+            if " " in form and len(phrase_owners.get(form, set()) - iris) >= _SHORT_SHARED:
+                continue  # "water treatment", "non ferrous metal": a general term other names are built on
             if len(iris) == 1 and self._usable(form) and not self._names.get(form):
                 iri = next(iter(iris))
                 self._names[form].append((iri, "short"))
@@ -335,10 +344,34 @@ class EntityLinker:
             for iri, kind in entries:
                 _keep_best(found, Mention(iri, round(_SCORES.get(kind, 0.8) / len(entries), 3), kind, name))
         self._site_mentions(ws, spans, found, park)
+        industry_spans = [(s, e, {i for i, _ in ent if self._labels.get(i) == "Industry"}) for s, e, _, ent in spans]
         if lang == "vi":
+            named = [(s, e) for s, e, _, ent in spans if any(self._labels.get(i) == "Company" for i, _ in ent)]
             for start, end, modifiers in vi_site_phrases(ws):
-                _add_industries(found, self._sites.vi_industries(modifiers), " ".join(w.key for w in ws[start:end]))
+                if any(s < end and e > start for s, e in named):
+                    continue  # "Nhà máy bia Heineken ...": part of a company's name, which names the company
+                industries = self._sites.vi_industries(modifiers)
+                _add_industries(found, industries, " ".join(w.key for w in ws[start:end]))
+                industry_spans.append((start, end, industries))
+        self._drop_company_descriptions(spans, industry_spans, found)
         return found
+
+    def _drop_company_descriptions(self, spans: list, industry_spans: list, found: dict[str, Mention]) -> None:
+        """Drops an industry named right beside a company of that industry: it says what the company is.
+
+        "The Supra fertiliser plant", "Nhà máy Giấy Xuân Mai" (the Xuan Mai paper mill) name one company.
+        """
+        companies = [(s, e, i) for s, e, _, ent in spans for i, _ in ent if self._labels.get(i) == "Company"]
+        beside: set[str] = set()
+        elsewhere: set[str] = set()
+        for start, end, industries in industry_spans:
+            near = {i for s, e, i in companies if e == start or s == end}
+            kinds = set().union(*(self._company_industries.get(i, set()) for i in near))
+            beside |= industries & kinds
+            elsewhere |= industries - kinds
+        for iri in beside - elsewhere:
+            if iri in found and found[iri].method in ("label", "synonym", "head"):
+                del found[iri]
 
     def _site_mentions(self, ws: Sequence[Word], spans: list, found: dict[str, Mention], park: str | None) -> None:
         """Adds what site phrases refer to: the park's company for "the refinery", an industry for "cement plants"."""

@@ -145,7 +145,7 @@ class SiteResolver:
         self._company_industries = company_industries or {}
         self._industry_names: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         self._company_words: dict[str, set[str]] = {}
-        self._main_words: dict[str, set[str]] = {}  # the words of the name outside brackets
+        self._main_words: dict[str, set[str]] = {}  # the words of the name itself (`_main_name`)
         self._park_companies: dict[str, list[str]] = defaultdict(list)
         self._vocabulary: set[str] = set()
         self._vi_industry_names: dict[str, list[tuple[str, ...]]] = defaultdict(list)
@@ -160,7 +160,7 @@ class SiteResolver:
             elif node.label == "Company":
                 label = str(node.props.get("label_en", ""))
                 self._company_words[node.iri] = set(normalise(fold(label)).split())
-                self._main_words[node.iri] = set(normalise(fold(re.sub(r"\(.*?\)", " ", label))).split())
+                self._main_words[node.iri] = set(normalise(fold(_main_name(label))).split())
         for company, park in company_parks.items():
             if company in self._company_words:
                 self._park_companies[park].append(company)
@@ -258,6 +258,18 @@ class SiteResolver:
             # "the cement works" when the park's one cement company is called "Cement Australia": by its industry
             companies = [c for c in local if self._company_industries.get(c, set()) & industries]
         return companies[0] if len(companies) == 1 else None
+
+
+_WHERE = re.compile(r"\s(?:at|in|of|for|from|near|to|with)\s.*$")
+
+
+def _main_name(label: str) -> str:
+    """A company label without brackets and what follows its first preposition: what the company itself is.
+
+    "Linde (AGA) hydrogen production unit at the Porvoo refinery" -> "Linde hydrogen production unit", so that
+    "the refinery" in a Porvoo passage is the refinery, not the unit beside it.
+    """
+    return _WHERE.sub("", re.sub(r"\(.*?\)", " ", label))
 
 
 _VI_LEAD = (("sản", "xuất"), ("nhà", "máy"), ("ngành",), ("công", "nghiệp"), ("xưởng",))

@@ -304,3 +304,43 @@ def test_a_material_that_only_says_what_a_site_makes_is_not_mentioned() -> None:
     assert "material/cement" not in found("The bay holds steel, cement and paper plants.")
     # named outside the site phrase as well: a mention
     assert "material/cement" in found("Cement plants grind clinker into cement.")
+
+
+def test_the_site_a_company_stands_beside_is_not_that_company() -> None:
+    nodes = [
+        node("Company", "neste", "Neste Porvoo refinery"),
+        node("Company", "linde", "Linde (AGA) hydrogen production unit at the Porvoo refinery"),
+    ]
+    rels = [RelRecord("IN_PARK", f"{ID}company/{c}", PARK) for c in ("neste", "linde")]
+    linker = EntityLinker(nodes, company_parks=company_parks(rels))
+    assert slugs_in(linker, "The boilers burn the refinery's own side streams.", PARK) == {"neste"}
+
+
+def test_an_industry_named_beside_a_company_of_that_industry_describes_the_company() -> None:
+    nodes = [
+        node("Industry", "fert", "Fertiliser manufacturing", ("fertiliser plant",)),
+        node("Industry", "beer", "Brewing", vi=("sản xuất bia",)),
+        node("Company", "supra", "Supra fertiliser plant, Landskrona"),
+        node("Company", "heineken", "Heineken Da Nang Brewery", vi=("Nhà máy bia Heineken Đà Nẵng",)),
+        node("Company", "other", "Acme Chemicals"),
+    ]
+    company_industries = {f"{ID}company/supra": {f"{ID}industry/fert"}, f"{ID}company/heineken": {f"{ID}industry/beer"}}
+    linker = EntityLinker(nodes, company_industries=company_industries)
+    slugs = partial(slugs_in, linker)
+    assert slugs("Heat came from the Supra fertiliser plant.") == {"supra"}
+    assert slugs("Biogas is recovered at Nhà máy bia Heineken Đà Nẵng.") == {"heineken"}
+    # beside a company of another industry, or named elsewhere in the passage as well: the industry is mentioned
+    assert slugs("Acme Chemicals fertiliser plant.") == {"other", "fert"}
+    assert slugs("The Supra fertiliser plant is one of many: every fertiliser plant emits CO2.") == {"supra", "fert"}
+
+
+def test_a_short_form_other_names_are_built_on_is_a_general_term_not_a_name() -> None:
+    nodes = [
+        node("Material", "sorted", "Sorted non-ferrous metal"),
+        node("Industry", "smelting", "Non-ferrous metal smelting"),
+        node("Material", "scrap", "Non-ferrous metal scrap"),
+        node("Material", "gbfs", "Granulated blast furnace slag"),
+    ]
+    found = partial(linked, nodes=nodes)
+    assert found("The plant recovers non-ferrous metal from ash.") == set()
+    assert found("Granulated slag and blast furnace slag are ground.") == {"material/gbfs"}
