@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,7 +42,8 @@ from retrieval.linking_names import (
     proper_prefixes,
 )
 from retrieval.linking_partial import PartialNames
-from retrieval.linking_rules import HEADS, SiteResolver, site_phrases, vi_site_phrases
+from retrieval.linking_rules import HEADS, SiteResolver
+from retrieval.linking_sites import SCORES, Mention, SiteMentions, Span, keep_best
 from retrieval.linking_text import (
     ADJECTIVE_SUFFIXES,
     Word,
@@ -69,34 +69,11 @@ _STOP_NAMES = {
     "nha may", "phe lieu", "chat thai", "ha tang", "phu pham", "produce", "cleaning", "farming",
 }  # fmt: skip
 _SHORT_SHARED = 2  # a short form held by this many other entities' names is a general term
-_SCORES = {"label": 1.0, "synonym": 0.9, "head": 0.85, "short": 0.8, "partial": 0.75}
 
 # kept for callers of the old private helper
 _normalise = normalise
 
 _KB_ACRONYM = re.compile(r"[A-Z][A-Z0-9&\-]*[A-Z0-9]s?")  # "MAP", "BF-BOF", "H2", "WWTPs"
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One entity a chunk mentions, with the evidence for the link."""
-
-    entity_iri: str
-    score: float
-    method: str
-    surface: str
-
-
-def _keep_best(found: dict[str, Mention], mention: Mention) -> None:
-    """Records ``mention`` unless the entity is already linked with a higher score."""
-    if mention.entity_iri not in found or found[mention.entity_iri].score < mention.score:
-        found[mention.entity_iri] = mention
-
-
-def _add_industries(found: dict[str, Mention], industries: set[str], surface: str) -> None:
-    """Links the industries a site phrase names, sharing the ``head`` score between them."""
-    for iri in industries:
-        _keep_best(found, Mention(iri, round(_SCORES["head"] / len(industries), 3), "head", surface))
 
 
 def _keep_closest_of_shared(found: dict[str, Mention], sims: np.ndarray, index: dict[str, int]) -> None:
@@ -168,8 +145,9 @@ class EntityLinker:
                     self._names[name].append((iri, "alias"))
                     if name in acronyms:
                         self._proper.add((name, iri))
-        self._company_industries = company_industries or {}
-        self._sites = SiteResolver(nodes, self.company_parks, company_industries)
+        self._sites = SiteMentions(
+            SiteResolver(nodes, self.company_parks, company_industries), self._labels, company_industries or {}
+        )
         self._partial = PartialNames(self.entities, set(self._names))
         self._entity_vectors: np.ndarray | None = None
         self._index = {node.iri: j for j, node in enumerate(self.entities)}
@@ -299,7 +277,7 @@ class EntityLinker:
         following = self._proper_next.get((name, iri))
         return following is not None and not following.startswith(run[0].key)
 
-    def _spans(self, ws: Sequence[Word], lang: str) -> list[tuple[int, int, str, list[tuple[str, str]]]]:
+    def _spans(self, ws: Sequence[Word], lang: str) -> list[Span]:
         """Matched names, longest first from each position: (start, end, name, [(entity, kind)]).
 
         Names in a citation ("(Ørsted 2018)", "(Gladstone Area Promotion 2005)") name a source, not a mention.
@@ -342,77 +320,9 @@ class EntityLinker:
         found: dict[str, Mention] = {}
         for _, _, name, entries in spans:
             for iri, kind in entries:
-                _keep_best(found, Mention(iri, round(_SCORES.get(kind, 0.8) / len(entries), 3), kind, name))
-        self._site_mentions(ws, spans, found, park)
-        industry_spans = [(s, e, {i for i, _ in ent if self._labels.get(i) == "Industry"}) for s, e, _, ent in spans]
-        if lang == "vi":
-            named = [(s, e) for s, e, _, ent in spans if any(self._labels.get(i) == "Company" for i, _ in ent)]
-            for start, end, modifiers in vi_site_phrases(ws):
-                if any(s < end and e > start for s, e in named):
-                    continue  # "Nhà máy bia Heineken ...": part of a company's name, which names the company
-                industries = self._sites.vi_industries(modifiers)
-                _add_industries(found, industries, " ".join(w.key for w in ws[start:end]))
-                industry_spans.append((start, end, industries))
-        self._drop_company_descriptions(spans, industry_spans, found)
+                keep_best(found, Mention(iri, round(SCORES.get(kind, 0.8) / len(entries), 3), kind, name))
+        self._sites.add(ws, lang, spans, found, park)
         return found
-
-    def _drop_company_descriptions(self, spans: list, industry_spans: list, found: dict[str, Mention]) -> None:
-        """Drops an industry named right beside a company of that industry: it says what the company is.
-
-        "The Supra fertiliser plant", "Nhà máy Giấy Xuân Mai" (the Xuan Mai paper mill) name one company.
-        """
-        companies = [(s, e, i) for s, e, _, ent in spans for i, _ in ent if self._labels.get(i) == "Company"]
-        beside: set[str] = set()
-        elsewhere: set[str] = set()
-        for start, end, industries in industry_spans:
-            near = {i for s, e, i in companies if e == start or s == end}
-            kinds = set().union(*(self._company_industries.get(i, set()) for i in near))
-            beside |= industries & kinds
-            elsewhere |= industries - kinds
-        for iri in beside - elsewhere:
-            if iri in found and found[iri].method in ("label", "synonym", "head"):
-                del found[iri]
-
-    def _site_mentions(self, ws: Sequence[Word], spans: list, found: dict[str, Mention], park: str | None) -> None:
-        """Adds what site phrases refer to: the park's company for "the refinery", an industry for "cement plants"."""
-        named = [(s, e) for s, e, _, ent in spans if any(self._labels.get(i) in ("Company", "Park") for i, _ in ent)]
-        modifier_spans: list[tuple[int, int]] = []
-        for phrase in site_phrases(ws):
-            head = ws[phrase.head].key
-            modifiers = ws[phrase.start : phrase.head]
-            if any(s < phrase.head + 1 and e > phrase.start for s, e in named) or any(
-                w.text[:1].isupper() and w.sep.strip(" -") == "" for w in modifiers[1:]
-            ):
-                continue  # a proper name ("Gladstone Power Station") names its company itself
-            surface = " ".join(w.key for w in ws[phrase.start : phrase.head + 1])
-            company = self._sites.company(phrase.groups[-1], head, park) if phrase.definite and park else None
-            if company is not None:
-                inside = {iri for s, e, _, ent in spans if s >= phrase.start and e <= phrase.head + 1 for iri, _ in ent}
-                outside = {
-                    iri for s, e, _, ent in spans if not (s >= phrase.start and e <= phrase.head + 1) for iri, _ in ent
-                }
-                for iri in inside - outside:
-                    if self._labels.get(iri) == "Industry":
-                        found.pop(iri, None)
-                if company not in found:
-                    found[company] = Mention(company, 0.8, "reference", surface)
-                continue
-            resolved = False
-            for group in phrase.groups:
-                industries = self._sites.industries(group, head)
-                if len(industries) <= 2:
-                    _add_industries(found, industries, " ".join((*group, head)))
-                resolved = resolved or bool(industries)
-            if resolved:
-                modifier_spans.append((phrase.start, phrase.head))
-        # "cement plants", "cement makers": a material named only to say what a site makes is not mentioned
-        inside = [any(s >= a and e <= b for a, b in modifier_spans) for s, e, _, _ in spans]
-        elsewhere = {iri for span, within in zip(spans, inside, strict=True) if not within for iri, _ in span[3]}
-        named_here = ("label", "synonym", "short")
-        for (_, _, _, entries), within in zip(spans, inside, strict=True):
-            for iri in {iri for iri, _ in entries if within and iri not in elsewhere and iri in found}:
-                if self._labels.get(iri) == "Material" and found[iri].method in named_here:
-                    del found[iri]
 
     def _entity_matrix(self) -> np.ndarray:
         if self._entity_vectors is None:
