@@ -59,6 +59,8 @@ from retrieval.linking_text import (
 __all__ = ["LINKED_LABELS", "EntityLinker", "Mention", "company_industries", "company_parks"]
 
 _MAX_NGRAM = 8
+# Set phrases that hold a name but mean something else: read as a whole, so their words link nothing.
+_NOT_NAMES = {normalise(fold(p)) for p in ("greenhouse gas", "greenhouse gases", "khí nhà kính")}
 # Names too generic to mean one entity when they appear alone in a sentence.
 _STOP_NAMES = {
     "water", "energy", "waste", "power", "heat", "ash", "oil", "gas", "sludge", "plastic", "paper", "steel", "ethanol",
@@ -67,6 +69,8 @@ _STOP_NAMES = {
     "rac", "bun", "tro", "khi", "dau", "nhua", "giay", "thep", "the", "and", "or", "to", "in", "of", "at", "from",
     # Vietnamese for factory, scrap, waste, infrastructure, by-product; English words that are mostly verbs
     "nha may", "phe lieu", "chat thai", "ha tang", "phu pham", "produce", "cleaning", "farming",
+    # general terms that a longer label ends with ("Kieselguhr filter cake"), so not a short name of it
+    "filter cake", "tail gas", "waste rock", "oily sludge", "spent acid", "mother liquor",
 }  # fmt: skip
 _SHORT_SHARED = 2  # a short form held by this many other entities' names is a general term
 
@@ -148,7 +152,7 @@ class EntityLinker:
         self._sites = SiteMentions(
             SiteResolver(nodes, self.company_parks, company_industries), self._labels, company_industries or {}
         )
-        self._partial = PartialNames(self.entities, set(self._names))
+        self._partial = PartialNames(self.entities, set(self._names) | _STOP_NAMES)  # neither is shortened
         self._entity_vectors: np.ndarray | None = None
         self._index = {node.iri: j for j, node in enumerate(self.entities)}
 
@@ -294,6 +298,9 @@ class EntityLinker:
                 if any(k in cited for k in range(i, i + n)):
                     continue
                 name = " ".join(w.key for w in ws[i : i + n])
+                if name in _NOT_NAMES:
+                    matched = n
+                    break
                 span, rest = ws[i : i + n], ws[i + n : i + n + 4]
                 inside_name = in_proper_name(ws, i, i + n)
                 entries = [

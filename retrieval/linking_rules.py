@@ -31,6 +31,7 @@ _NO_INDUSTRY = {"company"}
 _SAME_SITE = ("plant", "mill", "factory", "works")
 _DEFINITE = {"the", "this", "that", "its", "their", "our", "his", "her"}
 _INDEFINITE = {"a", "an", "one", "another", "each", "every", "any", "some", "many", "most", "all", "no"}
+_ARTICLES = {"a", "an", "the"}
 _STOP = _DEFINITE | _INDEFINITE | {"and", "or", "of", "in", "at", "to", "for", "from", "by", "with", "on", "as", "s"}
 _MAX_MODIFIER = 3
 _MAX_GROUPS = 6
@@ -89,11 +90,16 @@ def site_phrases(ws: Sequence[Word]) -> list[Phrase]:
                 end = start
             elif ws[start - 1].key in ("and", "or") and _joined(ws[start]):
                 end = start - 1
+            elif ws[start - 1].key in _ARTICLES and ws[start - 2].key in ("and", "or") and _joined(ws[start - 1]):
+                end = start - 2  # "a coal-fired and an oil-fired cogeneration plant"
             else:
                 break
-            j = max(_modifiers(ws, end), end - 1)  # one word each: "steel, cement and paper works"
+            article = end == start - 2  # each modifier has its article, so each may be several words
+            j = _modifiers(ws, end) if article else max(_modifiers(ws, end), end - 1)  # "steel, cement and paper works"
             if j == end or ws[end - 1].plural:
                 break  # "boilers or effluent plants": a plural is a noun of its own, not a modifier of the head
+            if article and (j == 0 or ws[j - 1].key not in _ARTICLES):
+                break  # an article on one side only: "burns coal and an oil-fired plant" is not coordination
             groups.insert(0, tuple(x.key for x in ws[j:end]))
             start = j
         det = ws[start - 1] if start > 0 and _joined(ws[start]) else None

@@ -57,6 +57,11 @@ def test_plural_head_noun_names_the_industry() -> None:
     assert "industry/cement" in linked("The coast has steel, cement and paper works.")
 
 
+def test_coordinated_modifiers_may_each_have_an_article() -> None:
+    assert "industry/power-coal" in linked("Two refineries and a coal-fired and an oil-fired power plant.")
+    assert "industry/cement" not in linked("It ships cement and a paper plant is next door.")
+
+
 def test_plant_mill_and_works_name_the_same_kind_of_site() -> None:
     # "paper" alone fits the paper and the tissue industry equally; "paper plant" is a "paper mill"
     assert "industry/paper" in linked("The coast holds chemical and paper plants.")
@@ -344,3 +349,17 @@ def test_a_short_form_other_names_are_built_on_is_a_general_term_not_a_name() ->
     found = partial(linked, nodes=nodes)
     assert found("The plant recovers non-ferrous metal from ash.") == set()
     assert found("Granulated slag and blast furnace slag are ground.") == {"material/gbfs"}
+
+
+def test_set_phrases_and_general_terms_are_not_names() -> None:
+    nodes = [
+        node("Industry", "glass", "Greenhouse vegetable growing", ("greenhouse",), vi=("nhà kính",)),
+        node("Material", "kg", "Kieselguhr filter cake"),
+    ]
+    found = partial(linked, nodes=nodes)
+    assert found("Greenhouse gases fell, while CO2 went to the greenhouses.") == {"industry/glass"}
+    assert found("Giảm phát thải khí nhà kính.") == set()
+    assert found("Rau trồng trong nhà kính.") == {"industry/glass"}
+    # "filter cake" is any filter's cake, not a short name of the kieselguhr one
+    assert found("The filter cake is landfilled.") == set()
+    assert found("The kieselguhr filter cake is landfilled.") == {"material/kg"}
