@@ -6,7 +6,8 @@ Two methods, each with a score:
   Vietnamese diacritics), longest match first, on word boundaries. A name shared by several entities splits its
   score between them. Very short or generic names are ignored.
 - ``head`` / ``reference``: a noun phrase headed by a site word ("cement plants", "the refinery"), read as an
-  industry when generic and as the passage's park's company when definite (see `retrieval.linking_rules`).
+  industry when generic and as the passage's park's company when definite (`retrieval.linking_rules` parses
+  the phrases, `retrieval.linking_sites` applies them to the matched names).
 - ``partial``: a phrase whose words shorten one name and end in its head ("granulated slag" for granulated blast
   furnace slag), kept only when the passage's embedding is close to that entity (`retrieval.linking_partial`).
 - ``embedding``: the chunk's embedding is close to an entity's description (name, synonyms, description), for
