@@ -150,9 +150,7 @@ class EntityLinker:
                     self._names[name].append((iri, "alias"))
                     if name in acronyms:
                         self._proper.add((name, iri))
-        self._sites = SiteMentions(
-            SiteResolver(nodes, self.company_parks, company_industries), self._labels, company_industries or {}
-        )
+        self._sites = SiteMentions(SiteResolver(nodes, self.company_parks, company_industries), self._labels)
         self._partial = PartialNames(self.entities, set(self._names) | _STOP_NAMES)  # neither is shortened
         self._entity_vectors: np.ndarray | None = None
         self._index = {node.iri: j for j, node in enumerate(self.entities)}

@@ -148,7 +148,7 @@ class SiteResolver:
         company_parks: dict[str, str],
         company_industries: dict[str, set[str]] | None = None,
     ) -> None:
-        self._company_industries = company_industries or {}
+        self.company_industries = company_industries or {}  # company IRI -> its industries' IRIs
         self._industry_names: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         self._company_words: dict[str, set[str]] = {}
         self._main_words: dict[str, set[str]] = {}  # the words of the name itself (`_main_name`)
@@ -262,7 +262,7 @@ class SiteResolver:
             companies = [c for c in companies if head == "company" or head in self._main_words[c]] or companies
         if not companies and industries:
             # "the cement works" when the park's one cement company is called "Cement Australia": by its industry
-            companies = [c for c in local if self._company_industries.get(c, set()) & industries]
+            companies = [c for c in local if self.company_industries.get(c, set()) & industries]
         return companies[0] if len(companies) == 1 else None
 
 

@@ -56,10 +56,9 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 class SiteMentions:
     """Adds and removes mentions according to the site phrases of a passage."""
 
-    def __init__(self, resolver: SiteResolver, labels: dict[str, str], company_industries: dict[str, set[str]]):
+    def __init__(self, resolver: SiteResolver, labels: dict[str, str]) -> None:
         self._resolver = resolver
         self._labels = labels  # entity IRI -> "Company", "Industry", ...
-        self._company_industries = company_industries
 
     def _of_kind(self, spans: list[Span], *kinds: str) -> list[tuple[int, int]]:
         return [(s, e) for s, e, _, ent in spans if any(self._labels.get(i) in kinds for i, _ in ent)]
@@ -132,7 +131,7 @@ class SiteMentions:
         elsewhere: set[str] = set()
         for start, end, industries in industry_spans:
             near = {i for s, e, i in companies if e == start or s == end}
-            kinds = set().union(*(self._company_industries.get(i, set()) for i in near))
+            kinds = set().union(*(self._resolver.company_industries.get(i, set()) for i in near))
             beside |= industries & kinds
             elsewhere |= industries - kinds
         for iri in beside - elsewhere:
